@@ -1,3 +1,59 @@
-from django.contrib import admin
+import json
 
-# Register your models here.
+from asgiref.sync import async_to_sync
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
+from bot.replay import updates_replay
+
+
+@admin.register(TelegramUpdate)
+class TelegramUpdateAdmin(admin.ModelAdmin):
+    list_display = ("update_id", "kind", "chat_id", "status", "attempts", "received_at", "finished_at")
+    list_filter = ("status", "kind", "received_at")
+    search_fields = ("=update_id", "=chat_id", "error")
+    date_hierarchy = "received_at"
+    actions = ("replay_failed",)
+    readonly_fields = (
+        "update_id", "kind", "chat_id", "status", "attempts", "received_at", "started_at", "finished_at",
+        "raw_update", "error",
+    )
+    exclude = ("payload",)
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    @admin.display(description=_("raw update"))
+    def raw_update(self, obj: TelegramUpdate) -> str:
+        if not obj.payload:
+            return "—"
+        return format_html("<pre>{}</pre>", json.dumps(obj.payload, ensure_ascii=False, indent=2))
+
+    @admin.action(description=_("Process the selected failed updates again"))
+    def replay_failed(self, request, queryset) -> None:  # noqa: ANN001
+        ids = list(queryset.filter(status=UpdateStatus.FAILED).values_list("update_id", flat=True))
+        if not ids:
+            self.message_user(request, _("None of the selected updates has failed."), messages.WARNING)
+            return
+        try:
+            results = async_to_sync(updates_replay)(ids)
+        except Exception as exc:
+            self.message_user(request, _("Could not replay: %(error)s") % {"error": exc}, messages.ERROR)
+            return
+        done = sum(1 for outcome in results.values() if outcome == UpdateStatus.DONE)
+        self.message_user(
+            request,
+            ngettext("%(done)d of %(total)d update processed.", "%(done)d of %(total)d updates processed.", len(ids))
+            % {"done": done, "total": len(ids)},
+            messages.SUCCESS if done == len(ids) else messages.WARNING,
+        )
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("name", "beat_at")

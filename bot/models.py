@@ -1,3 +1,41 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-# Create your models here.
+
+class UpdateStatus(models.TextChoices):
+    PROCESSING = "processing", _("processing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class TelegramUpdate(models.Model):
+    """A claimed Telegram update: Telegram delivers at least once, this makes it exactly once."""
+
+    update_id = models.BigIntegerField(_("update id"), unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=UpdateStatus.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, blank=True)
+    chat_id = models.BigIntegerField(_("chat id"), null=True, blank=True)
+    payload = models.JSONField(_("raw update"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("processing started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Telegram update")
+        verbose_name_plural = _("Telegram updates")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.update_id} ({self.kind or '?'}, {self.status})"
+
+
+class Heartbeat(models.Model):
+    """The last time a process (e.g. the task cluster) said it was alive."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

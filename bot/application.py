@@ -1,0 +1,66 @@
+"""build_application(): the one place where every handler is registered."""
+
+from django.conf import settings
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import callback_data, keyboards
+from bot.context import BotContext
+from bot.handlers import common, core
+
+# Update kinds we ask Telegram for, by webhook and by polling alike.
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.PRE_CHECKOUT_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
+
+PRIVATE = filters.ChatType.PRIVATE
+NEW_MESSAGE = filters.UpdateType.MESSAGE & PRIVATE
+
+
+def build_application(
+    *, token: str | None = None, base_url: str | None = None, base_file_url: str | None = None
+) -> Application:
+    """A python-telegram-bot Application with every handler of the bot, not yet initialized."""
+    application = (
+        Application.builder()
+        .token(token or settings.TELEGRAM_BOT_TOKEN)
+        .base_url(base_url or settings.TELEGRAM_API_BASE_URL)
+        .base_file_url(base_file_url or settings.TELEGRAM_API_FILE_URL)
+        .context_types(ContextTypes(context=BotContext))
+        .updater(None)
+        .build()
+    )
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    """Register the handlers of every feature, in priority order."""
+    application.add_handler(TypeHandler(Update, common.user_load), group=-1)
+    application.add_handler(ChatMemberHandler(common.chat_member_update, ChatMemberHandler.MY_CHAT_MEMBER))
+
+    application.add_handler(CommandHandler("start", core.start_command, filters=NEW_MESSAGE))
+    application.add_handler(CommandHandler("help", core.help_command, filters=NEW_MESSAGE))
+    application.add_handler(
+        CallbackQueryHandler(core.language_callback, pattern=callback_data.pattern(callback_data.LANGUAGE))
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.Text(list(keyboards.menu_actions())), core.menu_message)
+    )
+    application.add_handler(MessageHandler(NEW_MESSAGE, core.unknown_message))
+    application.add_handler(CallbackQueryHandler(core.stale_callback))
+
+    application.add_error_handler(common.error_handler)

@@ -1,0 +1,18 @@
+"""The callback context our handlers receive: PTB's, plus the user the update came from."""
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from users.models import TelegramUser
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """Carries the database user loaded once per update by the first handler group."""
+
+    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.db_user: TelegramUser | None = None
+
+    @property
+    def language(self) -> str:
+        """The language to answer in."""
+        return self.db_user.language if self.db_user else "ru"

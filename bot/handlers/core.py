@@ -1,0 +1,67 @@
+"""/start, /help, language and the main menu."""
+
+from asgiref.sync import sync_to_async
+from django.utils import translation
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot import callback_data, keyboards, texts
+from bot.context import BotContext
+from users.services import user_set_language
+
+def _name(update: Update) -> str:
+    user = update.effective_user
+    return (user.first_name if user and user.first_name else "") or str(texts.FRIEND)
+
+
+async def start_command(update: Update, context: BotContext) -> None:
+    """Greet the user and show the main menu."""
+    await update.effective_message.reply_text(
+        texts.GREETING.format(name=_name(update)), reply_markup=keyboards.main_menu()
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """Explain what the bot does."""
+    await update.effective_message.reply_text(
+        str(texts.HELP), parse_mode=ParseMode.HTML, reply_markup=keyboards.help_buttons()
+    )
+
+
+async def language_callback(update: Update, context: BotContext) -> None:
+    """Offer the language choice, or switch to the chosen language."""
+    query = update.callback_query
+    _, values = callback_data.parse(query.data)
+    if not values:
+        await query.answer()
+        await query.message.reply_text(str(texts.CHOOSE_LANGUAGE), reply_markup=keyboards.language_choice())
+        return
+    user = context.db_user
+    try:
+        await sync_to_async(user_set_language)(user=user, language=values[0])
+    except ValueError:
+        await query.answer()
+        return
+    translation.activate(user.language)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await query.message.reply_text(str(texts.LANGUAGE_CHANGED), reply_markup=keyboards.main_menu())
+
+
+async def menu_message(update: Update, context: BotContext) -> None:
+    """Route a main-menu button to its section."""
+    action = keyboards.menu_actions().get(update.effective_message.text or "")
+    if action == "help":
+        await help_command(update, context)
+        return
+    await update.effective_message.reply_text(str(texts.SECTION_SOON), reply_markup=keyboards.main_menu())
+
+
+async def unknown_message(update: Update, context: BotContext) -> None:
+    """Answer anything we do not understand with a hint and the menu."""
+    await update.effective_message.reply_text(str(texts.NOT_UNDERSTOOD), reply_markup=keyboards.main_menu())
+
+
+async def stale_callback(update: Update, context: BotContext) -> None:
+    """Answer a press on a button no handler knows (an old message), so the client stops waiting."""
+    await update.callback_query.answer(str(texts.BUTTON_OUTDATED), show_alert=False)

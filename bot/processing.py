@@ -1,0 +1,55 @@
+"""One path for every incoming update, by webhook or by polling: claim it, process it once, record it."""
+
+import enum
+import logging
+
+from asgiref.sync import sync_to_async
+from telegram import Update
+from telegram.ext import Application
+
+from bot.services import update_claim, update_fail, update_finish
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(enum.StrEnum):
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+    INVALID = "invalid"
+
+
+class UpdateNotRecorded(Exception):
+    """The update could not be claimed (the database is unreachable): let Telegram deliver it again."""
+
+
+def update_id_of(data: object) -> int | None:
+    """The update_id of a raw update, or None when it is not a well-formed update."""
+    if not isinstance(data, dict):
+        return None
+    update_id = data.get("update_id")
+    if isinstance(update_id, bool) or not isinstance(update_id, int) or not 0 <= update_id < 2**63:
+        return None
+    return update_id
+
+
+async def update_process(application: Application, data: dict) -> Outcome:
+    """Claim a raw update and run the handlers on it exactly once."""
+    update_id = update_id_of(data)
+    if update_id is None:
+        return Outcome.INVALID
+    try:
+        claimed = await sync_to_async(update_claim)(update_id=update_id, payload=data)
+    except Exception as exc:
+        raise UpdateNotRecorded(str(exc)) from exc
+    if not claimed:
+        return Outcome.DUPLICATE
+    try:
+        update = Update.de_json(data, application.bot)
+    except Exception as exc:
+        logger.warning("Update %s is not a valid Telegram update: %s", update_id, exc)
+        await sync_to_async(update_fail)(update_id=update_id, error=f"invalid update: {exc!r}")
+        return Outcome.INVALID
+    # Handler errors do not propagate: the error handler logs them and marks the claim failed.
+    await application.process_update(update)
+    await sync_to_async(update_finish)(update_id=update_id)
+    return Outcome.PROCESSED

@@ -1,0 +1,78 @@
+"""Every django-q2 schedule of the project, kept in code and synced into the database by name."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.models import Schedule
+
+logger = logging.getLogger(__name__)
+
+# Schedules whose function lives in one of these modules are ours: sync may remove them when dropped.
+OWN_PREFIXES = ("bot.", "users.", "horoscopes.", "payments.")
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    name: str
+    func: str
+    schedule_type: str
+    minutes: int | None = None
+    cron: str | None = None  # in settings.TIME_ZONE (Europe/Moscow)
+    kwargs: dict = field(default_factory=dict)
+
+
+SCHEDULES: tuple[ScheduleSpec, ...] = (
+    ScheduleSpec("cluster heartbeat", "bot.tasks.heartbeat", Schedule.MINUTES, minutes=1),
+    ScheduleSpec("prune claimed updates", "bot.tasks.updates_prune", Schedule.CRON, cron="17 4 * * *"),
+)
+
+
+def _fields(spec: ScheduleSpec) -> dict:
+    return {
+        "func": spec.func,
+        "schedule_type": spec.schedule_type,
+        "minutes": spec.minutes,
+        "cron": spec.cron,
+        "kwargs": repr(spec.kwargs) if spec.kwargs else None,
+        "args": None,
+        "repeats": -1,
+    }
+
+
+def _next_run(schedule: Schedule) -> datetime:
+    if schedule.schedule_type == Schedule.CRON:
+        return schedule.calculate_next_run()
+    return timezone.now()
+
+
+@transaction.atomic
+def schedules_sync(specs: tuple[ScheduleSpec, ...] = SCHEDULES) -> dict[str, int]:
+    """Create, update and prune schedules to match the specs; counts of each change."""
+    counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    for spec in specs:
+        wanted = _fields(spec)
+        existing = list(Schedule.objects.filter(name=spec.name).order_by("id"))
+        # The name is not unique in the database: keep the oldest row and drop copies.
+        for duplicate in existing[1:]:
+            duplicate.delete()
+            counts["deleted"] += 1
+        schedule = existing[0] if existing else Schedule(name=spec.name)
+        changed = [key for key, value in wanted.items() if getattr(schedule, key) != value]
+        if schedule.pk and not changed:
+            counts["unchanged"] += 1
+            continue
+        for key, value in wanted.items():
+            setattr(schedule, key, value)
+        # next_run moves only for a new or changed schedule, so a redeploy never skips or repeats a run.
+        schedule.next_run = _next_run(schedule)
+        counts["updated" if schedule.pk else "created"] += 1
+        schedule.save()
+    names = {spec.name for spec in specs}
+    for stale in Schedule.objects.exclude(name__in=names):
+        if stale.func.startswith(OWN_PREFIXES):
+            stale.delete()
+            counts["deleted"] += 1
+    return counts

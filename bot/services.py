@@ -1,0 +1,117 @@
+"""Writes of the bot app: claiming Telegram updates and recording heartbeats."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
+
+UPDATE_KINDS = (
+    "message",
+    "edited_message",
+    "callback_query",
+    "pre_checkout_query",
+    "my_chat_member",
+    "shipping_query",
+    "inline_query",
+    "channel_post",
+    "chat_member",
+)
+
+
+@dataclass(frozen=True)
+class UpdateMeta:
+    kind: str
+    chat_id: int | None
+
+
+def update_describe(data: dict) -> UpdateMeta:
+    """Which kind of update this is and which chat it belongs to, read defensively from raw JSON."""
+    for kind in UPDATE_KINDS:
+        body = data.get(kind)
+        if isinstance(body, dict):
+            chat = body.get("chat")
+            if not isinstance(chat, dict):
+                message = body.get("message")
+                chat = message.get("chat") if isinstance(message, dict) else None
+            if not isinstance(chat, dict):
+                chat = body.get("from")
+            chat_id = chat.get("id") if isinstance(chat, dict) else None
+            return UpdateMeta(kind=kind, chat_id=chat_id if _is_int(chat_id) else None)
+    return UpdateMeta(kind="unknown", chat_id=None)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
+@transaction.atomic
+def update_claim(*, update_id: int, payload: dict) -> bool:
+    """Claim an update for processing; False when it is done, failed, or being processed right now."""
+    now = timezone.now()
+    meta = update_describe(payload)
+    claim, created = TelegramUpdate.objects.select_for_update().get_or_create(
+        update_id=update_id,
+        defaults={
+            "status": UpdateStatus.PROCESSING,
+            "kind": meta.kind,
+            "chat_id": meta.chat_id,
+            "payload": payload,
+            "started_at": now,
+        },
+    )
+    if created:
+        return True
+    stale_before = now - timedelta(seconds=settings.TELEGRAM_CLAIM_STALE_AFTER)
+    if claim.status == UpdateStatus.PROCESSING and claim.started_at < stale_before:
+        # Whoever claimed it died mid-handler; Telegram's redelivery is our only chance to finish it.
+        claim.started_at = now
+        claim.attempts += 1
+        claim.payload = payload
+        claim.save(update_fields=["started_at", "attempts", "payload"])
+        return True
+    return False
+
+
+def update_finish(*, update_id: int) -> None:
+    """Mark a claimed update as done, unless a handler already marked it failed."""
+    TelegramUpdate.objects.filter(update_id=update_id, status=UpdateStatus.PROCESSING).update(
+        status=UpdateStatus.DONE, finished_at=timezone.now(), payload=None, error=""
+    )
+
+
+def update_fail(*, update_id: int, error: str) -> None:
+    """Mark an update as failed; the raw update stays for staff to inspect or replay."""
+    TelegramUpdate.objects.filter(update_id=update_id).update(
+        status=UpdateStatus.FAILED, finished_at=timezone.now(), error=error[:10_000]
+    )
+
+
+@transaction.atomic
+def update_reclaim_failed(*, update_id: int) -> dict | None:
+    """Take a failed update back for another attempt (staff replay); its raw payload, or None."""
+    claim = TelegramUpdate.objects.select_for_update().filter(update_id=update_id).first()
+    if claim is None or claim.status != UpdateStatus.FAILED or not claim.payload:
+        return None
+    claim.status = UpdateStatus.PROCESSING
+    claim.started_at = timezone.now()
+    claim.attempts += 1
+    claim.error = ""
+    claim.save(update_fields=["status", "started_at", "attempts", "error"])
+    return claim.payload
+
+
+def updates_prune(*, older_than_days: int | None = None) -> int:
+    """Delete claim rows older than the retention period; the number deleted."""
+    days = settings.TELEGRAM_CLAIM_KEEP_DAYS if older_than_days is None else older_than_days
+    deleted, _ = TelegramUpdate.objects.filter(received_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted
+
+
+def heartbeat_record(*, name: str) -> Heartbeat:
+    """Record that the named process is alive now."""
+    beat, _ = Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
+    return beat

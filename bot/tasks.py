@@ -1,0 +1,14 @@
+"""django-q2 entry points of the bot app."""
+
+from bot.services import heartbeat_record, updates_prune as _updates_prune
+from bot.views import CLUSTER_HEARTBEAT
+
+
+def heartbeat() -> None:
+    """Tell /health that the task cluster is alive."""
+    heartbeat_record(name=CLUSTER_HEARTBEAT)
+
+
+def updates_prune() -> int:
+    """Delete claimed updates past their retention period."""
+    return _updates_prune()

@@ -1,0 +1,41 @@
+"""Core user-facing texts of the bot: the menu, greetings, help and errors."""
+
+from django.utils.translation import gettext_lazy as _
+
+MENU_HOROSCOPE = _("🔮 Horoscope")
+MENU_TAROT = _("🃏 Tarot")
+MENU_NATAL = _("🌌 Natal chart")
+MENU_PREMIUM = _("💎 Premium")
+MENU_PROFILE = _("👤 Profile")
+MENU_HELP = _("❓ Help")
+
+GREETING = _(
+    "Hello, {name}! I am Astrobot ✨\n\n"
+    "Daily horoscopes, tarot readings and a natal chart computed from the real sky. "
+    "Choose what you would like in the menu below."
+)
+GREETING_BACK = _("Welcome back, {name}! The menu is below.")
+FRIEND = _("friend")
+
+HELP = _(
+    "<b>What I can do</b>\n\n"
+    "🔮 <b>Horoscope</b>: today's and tomorrow's horoscope for your sign.\n"
+    "🃏 <b>Tarot</b>: card of the day and readings on your question.\n"
+    "🌌 <b>Natal chart</b>: your chart computed from the date, time and place of birth.\n"
+    "💎 <b>Premium</b>: personal horoscopes, the full chart and more readings.\n"
+    "👤 <b>Profile</b>: your birth data, language and daily notifications.\n\n"
+    "Commands: /start, /help, /profile, /privacy."
+)
+LANGUAGE_BUTTON = _("🌐 Русский / English")
+CHOOSE_LANGUAGE = _("Choose the language / Выберите язык")
+LANGUAGE_CHANGED = _("Done: I will speak English now.")
+
+SECTION_SOON = _("This section is opening soon. Meanwhile, the rest of the menu is at your service.")
+NOT_UNDERSTOOD = _("I did not quite get that. Please use the menu below or /help.")
+BUTTON_OUTDATED = _("This button is no longer active. Here is the menu.")
+ERROR = _("Sorry, something went wrong on my side. I have noted it; please try again in a minute.")
+
+COMMANDS = (
+    ("start", _("Main menu")),
+    ("help", _("What the bot can do")),
+)
