@@ -28,6 +28,8 @@ ALLOWED_UPDATES = [
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE & PRIVATE
+# What a person typed or sent, as opposed to service messages (payments, pins, ...).
+USER_CONTENT = NEW_MESSAGE & ~filters.StatusUpdate.ALL & ~filters.SUCCESSFUL_PAYMENT
 
 
 def build_application(
@@ -60,7 +62,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.Text(list(keyboards.menu_actions())), core.menu_message)
     )
-    application.add_handler(MessageHandler(NEW_MESSAGE, core.unknown_message))
+    application.add_handler(MessageHandler(USER_CONTENT, core.unknown_message))
     application.add_handler(CallbackQueryHandler(core.stale_callback))
 
     application.add_error_handler(common.error_handler)

@@ -59,7 +59,9 @@ async def application_start() -> Application:
 
 async def application_stop() -> None:
     """Stop and shut down this process's Application, if it was started."""
+    global _lock
     application, state.application = state.application, None
+    _lock = None  # bound to this event loop; a later start may run on another
     if application is not None:
         await application.stop()
         await application.shutdown()

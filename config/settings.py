@@ -88,7 +88,7 @@ DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     _db = env.db_url_config(DATABASE_URL)
 else:
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": env.str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))}
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": env.str("SQLITE_PATH", default="") or str(BASE_DIR / "db.sqlite3")}
 
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
@@ -132,7 +132,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = env.str("MEDIA_ROOT", default="") or str(BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -164,8 +164,8 @@ TELEGRAM_WEBHOOK_MAX_BODY = env.int("TELEGRAM_WEBHOOK_MAX_BODY", default=1024 * 
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_WEBHOOK_SECRET = _required("TELEGRAM_WEBHOOK_SECRET", _DEV_WEBHOOK_SECRET)
 TELEGRAM_API_BASE_URL = env.str("TELEGRAM_API_BASE_URL", default="https://api.telegram.org/bot")
-TELEGRAM_API_FILE_URL = env.str(
-    "TELEGRAM_API_FILE_URL", default=TELEGRAM_API_BASE_URL.replace("/bot", "/file/bot", 1)
+TELEGRAM_API_FILE_URL = env.str("TELEGRAM_API_FILE_URL", default="") or TELEGRAM_API_BASE_URL.replace(
+    "/bot", "/file/bot", 1
 )
 TELEGRAM_WEBHOOK_MAX_CONNECTIONS = env.int("TELEGRAM_WEBHOOK_MAX_CONNECTIONS", default=40)
 # Seconds after which an update still marked "processing" is taken as abandoned and processed again.

@@ -1,0 +1,236 @@
+"""The webhook, end to end: real update JSON through the ASGI application to the fake Bot API."""
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from bot.models import TelegramUpdate, UpdateStatus
+from tests import updates
+from tests.asgi import AsgiServer
+from users.models import TelegramUser
+
+pytestmark = pytest.mark.django_db
+
+CHAT = 5000000001
+
+
+def post(*items: object, **kwargs: object) -> list:
+    """Start the web app, post each update in turn, stop; the responses."""
+
+    async def scenario() -> list:
+        async with AsgiServer() as server:
+            return [await server.post_update(item, **kwargs) for item in items]
+
+    return async_to_sync(scenario)()
+
+
+def texts_sent(api, chat_id: int = CHAT) -> list[str]:
+    return [call.params.get("text", "") for call in api.sent_to(chat_id) if call.method == "sendMessage"]
+
+
+def test_start_greets_in_russian_with_the_menu(bot_settings):
+    [response] = post(updates.load("message_start"))
+
+    assert response.status_code == 200
+    [call] = bot_settings.calls_to("sendMessage")
+    assert int(call.params["chat_id"]) == CHAT
+    assert "Анна" in call.params["text"]
+    keyboard = [button["text"] if isinstance(button, dict) else button
+                for row in call.params["reply_markup"]["keyboard"] for button in row]
+    assert "🔮 Гороскоп" in keyboard
+    assert "🃏 Таро" in keyboard
+    user = TelegramUser.objects.get(telegram_id=CHAT)
+    assert (user.language, user.username, user.first_name) == ("ru", "anna_iv", "Анна")
+    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
+
+
+def test_english_speaker_gets_english(bot_settings):
+    post(updates.load("message_start", user_id=777, language_code="en-GB"))
+
+    [call] = bot_settings.calls_to("sendMessage")
+    assert call.params["text"].startswith("Hello")
+    assert TelegramUser.objects.get(telegram_id=777).language == "en"
+
+
+def test_large_telegram_ids_are_stored(bot_settings):
+    big = 2**40 + 5
+    post(updates.message("/start", user_id=big))
+
+    assert TelegramUser.objects.filter(telegram_id=big).exists()
+    assert bot_settings.sent_to(big)
+
+
+def test_help_and_menu_button(bot_settings):
+    post(updates.message("/help"), updates.message("❓ Помощь"), updates.message("🔮 Гороскоп"))
+
+    sent = texts_sent(bot_settings)
+    assert len(sent) == 3
+    assert sent[0] == sent[1]
+    assert "Что я умею" in sent[0]
+
+
+@pytest.mark.parametrize("secret", ["", "wrong", "x" * 300, "секрет"])
+def test_wrong_or_missing_secret_is_refused_and_nothing_is_stored(bot_settings, secret):
+    [response] = post(updates.load("message_start"), secret=secret)
+
+    assert response.status_code == 403
+    assert not TelegramUpdate.objects.exists()
+    assert not TelegramUser.objects.exists()
+    assert not bot_settings.calls_to("sendMessage")
+
+
+def test_replayed_update_is_processed_once(bot_settings):
+    update = updates.load("message_start")
+    first, second = post(update, update)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.json()["result"] == "duplicate"
+    assert len(bot_settings.calls_to("sendMessage")) == 1
+    assert TelegramUpdate.objects.count() == 1
+
+
+def test_update_stuck_in_processing_is_taken_again(bot_settings):
+    update = updates.load("message_start")
+    TelegramUpdate.objects.create(
+        update_id=update["update_id"], status=UpdateStatus.PROCESSING,
+        started_at=timezone.now() - timedelta(seconds=120),
+    )
+    fresh = updates.load("message_start")
+    TelegramUpdate.objects.create(update_id=fresh["update_id"], status=UpdateStatus.PROCESSING, started_at=timezone.now())
+
+    stale_response, fresh_response = post(update, fresh)
+
+    assert stale_response.json()["result"] == "processed"
+    assert fresh_response.json()["result"] == "duplicate"
+    claim = TelegramUpdate.objects.get(update_id=update["update_id"])
+    assert (claim.status, claim.attempts) == (UpdateStatus.DONE, 2)
+    assert len(bot_settings.calls_to("sendMessage")) == 1
+
+
+def test_handler_error_is_answered_politely_recorded_and_still_200(bot_settings):
+    bot_settings.fail_next("sendMessage", "bad_request")
+    update = updates.load("message_start")
+
+    [response] = post(update)
+
+    assert response.status_code == 200
+    claim = TelegramUpdate.objects.get()
+    assert claim.status == UpdateStatus.FAILED
+    assert "BadRequest" in claim.error
+    assert claim.payload == update
+    assert any("что-то пошло не так" in text for text in texts_sent(bot_settings))
+
+
+def test_database_down_answers_503(bot_settings):
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("database is down")
+
+    # The handlers' database work runs in this (the outer sync) thread, on this connection.
+    with connection.execute_wrapper(refuse):
+        [response] = post(updates.load("message_start"))
+
+    assert response.status_code == 503
+    assert not bot_settings.calls_to("sendMessage")
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"{not json", 400),
+        (b"\xff\xfe\x00", 400),
+        (b"[]", 400),
+        (b'"text"', 400),
+        (b"{}", 400),
+        (b'{"update_id": "1"}', 400),
+        (b'{"update_id": true}', 400),
+        (b'{"update_id": -5}', 400),
+        (b'{"update_id": 99999999999999999999999}', 400),
+    ],
+)
+def test_malformed_bodies_get_a_clear_4xx(bot_settings, body, status):
+    async def scenario() -> int:
+        async with AsgiServer() as server:
+            response = await server.client.post(
+                "/telegram/webhook/", content=body,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
+            )
+            return response.status_code
+
+    assert async_to_sync(scenario)() == status
+    assert not TelegramUpdate.objects.exists()
+
+
+def test_update_with_unreadable_shape_is_recorded_failed_and_answered_200(bot_settings):
+    update = {"update_id": 42, "message": {"message_id": "x", "chat": "nope", "date": "never"}}
+    [response] = post(update)
+
+    assert response.status_code == 200
+    claim = TelegramUpdate.objects.get(update_id=42)
+    assert claim.status == UpdateStatus.FAILED
+    assert claim.payload == update
+
+
+def test_huge_body_is_refused(bot_settings, settings):
+    settings.TELEGRAM_WEBHOOK_MAX_BODY = 10_000
+    update = updates.message("a" * 20_000)
+    [response] = post(update)
+
+    assert response.status_code == 413
+    assert not TelegramUpdate.objects.exists()
+
+
+def test_get_is_not_allowed(bot_settings):
+    async def scenario() -> int:
+        async with AsgiServer() as server:
+            return (await server.client.get("/telegram/webhook/")).status_code
+
+    assert async_to_sync(scenario)() == 405
+
+
+def test_callback_switches_language(bot_settings):
+    post(updates.load("message_start"), updates.load("callback_query"))
+
+    assert TelegramUser.objects.get(telegram_id=CHAT).language == "en"
+    assert bot_settings.calls_to("answerCallbackQuery")
+    assert texts_sent(bot_settings)[-1] == "Done: I will speak English now."
+
+
+def test_unknown_callback_is_answered(bot_settings):
+    post(updates.callback("gone:1"))
+
+    assert len(bot_settings.calls_to("answerCallbackQuery")) == 1
+
+
+def test_edited_message_is_recorded_and_ignored(bot_settings):
+    [response] = post(updates.load("edited_message"))
+
+    assert response.status_code == 200
+    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
+    assert not bot_settings.calls_to("sendMessage")
+
+
+def test_blocking_and_coming_back(bot_settings):
+    post(updates.load("message_start"), updates.load("my_chat_member_kicked"))
+    assert TelegramUser.objects.get(telegram_id=CHAT).blocked_at is not None
+
+    post(updates.message("Привет"))
+    assert TelegramUser.objects.get(telegram_id=CHAT).blocked_at is None
+
+
+@pytest.mark.parametrize("fixture", ["pre_checkout_query", "successful_payment"])
+def test_payment_updates_are_accepted(bot_settings, fixture):
+    [response] = post(updates.load(fixture))
+
+    assert response.status_code == 200
+    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
+    assert not bot_settings.calls_to("sendMessage")
+
+
+def test_webhook_without_token_answers_503(settings):
+    settings.TELEGRAM_BOT_TOKEN = ""
+    [response] = post(updates.load("message_start"))
+
+    assert response.status_code == 503

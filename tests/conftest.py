@@ -1,0 +1,24 @@
+import pytest
+
+from bot import runtime
+from bot.fake_api import FakeBotAPI
+
+
+@pytest.fixture
+def fake_api():
+    """A fake Telegram Bot API on loopback, for one test."""
+    with FakeBotAPI() as api:
+        yield api
+
+
+@pytest.fixture
+def bot_settings(settings, fake_api):
+    """Point the bot at the fake Bot API; each test gets a fresh per-process Application."""
+    settings.TELEGRAM_BOT_TOKEN = fake_api.token
+    settings.TELEGRAM_API_BASE_URL = fake_api.base_url
+    settings.TELEGRAM_API_FILE_URL = fake_api.base_file_url
+    runtime.state = runtime.BotState()
+    runtime._lock = None
+    yield fake_api
+    runtime.state = runtime.BotState()
+    runtime._lock = None
