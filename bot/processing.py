@@ -1,6 +1,7 @@
 """One path for every incoming update, by webhook or by polling: claim it, process it once, record it."""
 
 import enum
+import json
 import logging
 
 from asgiref.sync import sync_to_async
@@ -20,6 +21,31 @@ class Outcome(enum.StrEnum):
 
 class UpdateNotRecorded(Exception):
     """The update could not be claimed (the database is unreachable): let Telegram deliver it again."""
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def update_parse(body: bytes) -> object:
+    """Strict JSON (no NaN or Infinity), with strings made storable: no NUL, no lone surrogates."""
+    return _clean(json.loads(body, parse_constant=_reject_constant))
+
+
+def _clean(node: object) -> object:
+    if isinstance(node, str):
+        if "\x00" in node:
+            node = node.replace("\x00", "")
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError:
+            node = node.encode("utf-8", "replace").decode("utf-8")
+        return node
+    if isinstance(node, dict):
+        return {_clean(key): _clean(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_clean(value) for value in node]
+    return node
 
 
 def update_id_of(data: object) -> int | None:

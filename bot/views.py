@@ -2,7 +2,6 @@
 
 import asyncio
 import hmac
-import json
 import logging
 
 from asgiref.sync import sync_to_async
@@ -12,7 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from bot import runtime
-from bot.processing import UpdateNotRecorded, update_id_of, update_process
+from bot.processing import UpdateNotRecorded, update_id_of, update_parse, update_process
 from bot.selectors import database_ping, heartbeat_age
 
 logger = logging.getLogger(__name__)
@@ -51,8 +50,8 @@ async def telegram_webhook(request: HttpRequest) -> JsonResponse:
     if len(body) > limit:
         return _answer(413, error="body too large")
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = update_parse(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _answer(400, error="malformed JSON")
     if update_id_of(data) is None:
         return _answer(400, error="not an update")

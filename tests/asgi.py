@@ -4,6 +4,8 @@ import asyncio
 
 import httpx
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from config.asgi import application
 
@@ -20,6 +22,9 @@ class AsgiServer:
         self.client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> "AsgiServer":
+        # As Django's own test client does: the test's transaction must survive the request's end.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         self._task = asyncio.create_task(
             application({"type": "lifespan", "asgi": {"version": "3.0"}}, self._receive.get, self._send.put)
         )
@@ -35,6 +40,8 @@ class AsgiServer:
         message = await asyncio.wait_for(self._send.get(), timeout=10)
         assert message["type"] == "lifespan.shutdown.complete", message
         await self._task
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
     async def post_update(self, update: object, *, secret: str | None = None, **kwargs: object) -> httpx.Response:
         """POST an update to the webhook with the right secret unless told otherwise."""

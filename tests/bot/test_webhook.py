@@ -1,5 +1,6 @@
 """The webhook, end to end: real update JSON through the ASGI application to the fake Bot API."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -148,6 +149,8 @@ def test_database_down_answers_503(bot_settings):
         (b'{"update_id": true}', 400),
         (b'{"update_id": -5}', 400),
         (b'{"update_id": 99999999999999999999999}', 400),
+        (b'{"update_id": NaN}', 400),
+        (b'{"update_id": 1, "x": -Infinity}', 400),
     ],
 )
 def test_malformed_bodies_get_a_clear_4xx(bot_settings, body, status):
@@ -234,3 +237,21 @@ def test_webhook_without_token_answers_503(settings):
     [response] = post(updates.load("message_start"))
 
     assert response.status_code == 503
+
+
+def test_nul_and_lone_surrogates_are_stored_safely(bot_settings):
+    update = updates.message("/start")
+    update["message"]["from"]["first_name"] = "A\u0000n\ud800na"
+    body = json.dumps(update).encode()
+
+    async def scenario() -> int:
+        async with AsgiServer() as server:
+            response = await server.client.post(
+                "/telegram/webhook/", content=body,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
+            )
+            return response.status_code
+
+    assert async_to_sync(scenario)() == 200
+    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
+    assert TelegramUser.objects.get(telegram_id=CHAT).first_name == "An?na"
