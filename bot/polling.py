@@ -23,10 +23,8 @@ async def poll(
     processed = batches = 0
     while not stop.is_set() and (max_batches is None or batches < max_batches):
         try:
-            updates = await application.bot.do_api_request(
-                "getUpdates",
-                api_kwargs={"offset": offset, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES},
-                read_timeout=timeout + 10,
+            updates = await application.bot.get_updates(
+                offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES, read_timeout=timeout + 10
             )
         except RetryAfter as exc:
             await _sleep(stop, float(exc.retry_after if isinstance(exc.retry_after, int | float) else 5))
@@ -42,20 +40,21 @@ async def poll(
             continue
         backoff = 1.0
         batches += 1
-        for data in updates or []:
+        for update in updates:
             try:
-                await update_process(application, data)
+                # The raw form, so that polling takes exactly the webhook's path (and stores the same payload).
+                await update_process(application, update.to_dict())
             except UpdateNotRecorded:
                 # Leave the offset where it is: Telegram gives the same updates again next time.
-                logger.exception("Could not record update %s; will fetch it again", data.get("update_id"))
+                logger.exception("Could not record update %s; will fetch it again", update.update_id)
                 await _sleep(stop, 5)
                 break
-            offset = data["update_id"] + 1
+            offset = update.update_id + 1
             processed += 1
     if offset is not None:
         # Confirm the last batch so a restart does not fetch it again (claims would skip it anyway).
         try:
-            await application.bot.do_api_request("getUpdates", api_kwargs={"offset": offset, "timeout": 0})
+            await application.bot.get_updates(offset=offset, timeout=0)
         except Exception:
             logger.debug("Could not confirm the last offset", exc_info=True)
     return processed
