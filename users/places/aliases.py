@@ -1,0 +1,90 @@
+"""Historical names and everyday short forms that GeoNames lacks or ranks poorly, by GeoNames id."""
+
+_MOSCOW = 524901
+_SAINT_PETERSBURG = 498817
+_YEKATERINBURG = 1486209
+_NIZHNY_NOVGOROD = 520555
+_NOVOSIBIRSK = 1496747
+_SAMARA = 499099
+_VOLGOGRAD = 472757
+_ALMATY = 1526384
+_ASTANA = 1526273
+
+# Every alias behaves like an exact name of the places it lists; several ids are ranked by population.
+ALIASES: dict[str, tuple[int, ...]] = {
+    # Short forms people type
+    "Питер": (_SAINT_PETERSBURG,),
+    "СПб": (_SAINT_PETERSBURG,),
+    "Петербург": (_SAINT_PETERSBURG,),
+    "Piter": (_SAINT_PETERSBURG,),
+    "SPb": (_SAINT_PETERSBURG,),
+    "St Petersburg": (_SAINT_PETERSBURG,),
+    "Petersburg": (_SAINT_PETERSBURG,),
+    "Мск": (_MOSCOW,),
+    "Msk": (_MOSCOW,),
+    "Екат": (_YEKATERINBURG,),
+    "Ёбург": (_YEKATERINBURG,),
+    "Екб": (_YEKATERINBURG,),
+    "Ekat": (_YEKATERINBURG,),
+    "Ekb": (_YEKATERINBURG,),
+    "Yekat": (_YEKATERINBURG,),
+    "Ekaterinburg": (_YEKATERINBURG,),
+    "НН": (_NIZHNY_NOVGOROD,),
+    "Нижний": (_NIZHNY_NOVGOROD,),
+    "Nizhny": (_NIZHNY_NOVGOROD,),
+    "Новосиб": (_NOVOSIBIRSK,),
+    "Нск": (_NOVOSIBIRSK,),
+    "Novosib": (_NOVOSIBIRSK,),
+    "Владик": (2013348,),
+    "Челяба": (1508291,),
+    "Тлт": (482283,),
+    "Челны": (523750,),
+    "Севас": (694423,),
+    "Симф": (693805,),
+    "Ростов": (501175, 501183),
+    "Rostov": (501175, 501183),
+    "Алма-Ата": (_ALMATY,),
+    "Alma-Ata": (_ALMATY,),
+    # Soviet and older names
+    "Ленинград": (_SAINT_PETERSBURG,),
+    "Петроград": (_SAINT_PETERSBURG,),
+    "Leningrad": (_SAINT_PETERSBURG,),
+    "Свердловск": (_YEKATERINBURG,),
+    "Sverdlovsk": (_YEKATERINBURG,),
+    "Горький": (_NIZHNY_NOVGOROD,),
+    "Gorky": (_NIZHNY_NOVGOROD,),
+    "Куйбышев": (_SAMARA,),
+    "Kuibyshev": (_SAMARA,),
+    "Калинин": (480060,),
+    "Сталинград": (_VOLGOGRAD,),
+    "Царицын": (_VOLGOGRAD,),
+    "Stalingrad": (_VOLGOGRAD,),
+    "Фрунзе": (1528675,),
+    "Frunze": (1528675,),
+    "Верный": (_ALMATY,),
+    "Целиноград": (_ASTANA,),
+    "Акмолинск": (_ASTANA,),
+    "Нур-Султан": (_ASTANA,),
+    "Кёнигсберг": (554234,),
+    "Konigsberg": (554234,),
+    "Молотов": (511196,),
+    "Чкалов": (515003,),
+    "Орджоникидзе": (473249,),
+    "Загорск": (496638,),
+    "Симбирск": (479123,),
+    "Ставрополь-на-Волге": (482283,),
+    "Брежнев": (523750,),
+    "Устинов": (554840,),
+    "Андропов": (500004,),
+    "Вятка": (548408,),
+    "Днепропетровск": (709930,),
+    "Жданов": (701822,),
+    "Ворошиловград": (702658,),
+    "Сталино": (709717,),
+    "Кировабад": (586523,),
+    "Ленинакан": (616635,),
+    "Ленинабад": (1514879,),
+    "Сталинабад": (1221874,),
+    "Семипалатинск": (1519422,),
+    "Гурьев": (610529,),
+}
