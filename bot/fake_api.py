@@ -329,12 +329,13 @@ class _HTTPServer(ThreadingHTTPServer):
         respond: Callable[[HttpRequest], HttpReply],
         error_reply: Callable[[int, str], HttpReply],
         max_body: int,
+        errors: list[BaseException],
     ) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.respond = respond
         self.error_reply = error_reply
         self.max_body = max_body
-        self.errors: list[BaseException] = []
+        self.errors = errors
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 
@@ -371,6 +372,7 @@ class LoopbackServer:
         self._respond = respond
         self._error_reply = error_reply
         self._max_body = max_body
+        self._errors: list[BaseException] = []
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -394,13 +396,13 @@ class LoopbackServer:
     @property
     def errors(self) -> list[BaseException]:
         """Exceptions raised by the respond callable (each answered 500)."""
-        return self._httpd.errors if self._httpd is not None else []
+        return self._errors
 
     def start(self) -> None:
         """Bind and serve in a daemon thread."""
         if self._httpd is not None:
             return
-        self._httpd = _HTTPServer(self._respond, self._error_reply, self._max_body)
+        self._httpd = _HTTPServer(self._respond, self._error_reply, self._max_body, self._errors)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-http", daemon=True
         )
@@ -817,14 +819,14 @@ _MD2_RESERVED = set("_*[]()~`>#+-=|{}.!")
 _MD2_MARKERS = {"*": "bold", "_": "italic", "__": "underline", "~": "strikethrough", "||": "spoiler"}
 
 
-def parse_markdown_v2(text: str) -> tuple[str, list[dict[str, Any]]]:
+def parse_markdown_v2(text: str, *, quote_allowed: bool = True) -> tuple[str, list[dict[str, Any]]]:
     """Telegram's MarkdownV2 parse mode: plain text and entities, or ApiError on an unescaped character."""
     out: list[str] = []
     out_len = 0
     entities: list[dict[str, Any]] = []
     stack: list[tuple[str, int, int]] = []
     index = 0
-    line_start = True
+    line_start = quote_allowed
 
     def emit(piece: str) -> None:
         nonlocal out_len
@@ -888,9 +890,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict[str, Any]]]:
                         {"type": _MD2_MARKERS[marker], "offset": start, "length": out_len - start}
                     )
             elif any(item[0] == marker for item in stack):
+                open_kind = _MD2_MARKERS.get(stack[-1][0], "text_link").title()
                 raise _parse_error(
-                    f"Can't find end of {_MD2_MARKERS[stack[-1][0]].title()} entity at byte offset "
-                    f"{_byte_offset(text, stack[-1][2])}"
+                    f"Can't find end of {open_kind} entity at byte offset {_byte_offset(text, stack[-1][2])}"
                 )
             else:
                 stack.append((marker, out_len, index))
@@ -914,7 +916,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict[str, Any]]]:
             end = text.find("\n", index)
             end = len(text) if end == -1 else end
             start = out_len
-            inner_text, inner_entities = parse_markdown_v2(text[index + 1 : end].lstrip(" "))
+            inner_text, inner_entities = parse_markdown_v2(
+                text[index + 1 : end].lstrip(" "), quote_allowed=False
+            )
             for inner in inner_entities:
                 inner["offset"] += start
             emit(inner_text)
@@ -1125,6 +1129,8 @@ class FakeBotAPI:
         self.bot_id = int(match.group(1))
         self.enforce_limits = enforce_limits
         self.latency = latency
+        # Called with every recorded call, in the server thread (the console prints from here): keep it quick.
+        self.on_call: Callable[[ApiCall], None] | None = None
         self._global_rate = global_rate
         self._per_chat_rate = per_chat_rate
         self._cond = threading.Condition()
@@ -1636,9 +1642,12 @@ class FakeBotAPI:
                 blockable = name in SEND_METHODS or name == "sendChatAction"
                 if blockable and isinstance(chat_id, int) and chat_id in self._blocked:
                     raise ApiError(403, "Forbidden: bot was blocked by the user")
-                if name in SEND_METHODS and isinstance(chat_id, int | str) and chat_id != "":
-                    self._admit(chat_id)
+                limited = name in SEND_METHODS and isinstance(chat_id, int | str) and chat_id != ""
+                admitted_at = self._check_limits(chat_id) if limited else 0.0
                 result = handler(params, uploads)
+                if limited:
+                    # Only delivered messages count: a refused request (400) sends nothing.
+                    self._count_send(chat_id, admitted_at)
             except ApiError as exc:
                 self._record(ApiCall(name, params, files, at, exc.status, None, exc.description))
                 if exc.status == 502:
@@ -1648,9 +1657,15 @@ class FakeBotAPI:
             return json_reply(200, {"ok": True, "result": result})
 
     def _record(self, call: ApiCall) -> None:
-        """Append a call and wake waiters (lock held)."""
+        """Append a call, wake waiters and tell the on_call listener (lock held)."""
         self._calls.append(call)
         self._cond.notify_all()
+        listener = self.on_call
+        if listener is not None:
+            try:
+                listener(call)
+            except Exception as exc:  # a console printer must not break the fake
+                self._server.errors.append(exc)
 
     def _take_failure(self, method: str) -> _Failure | None:
         """Consume the first queued failure that matches."""
@@ -1663,8 +1678,8 @@ class FakeBotAPI:
                     return failure
         return None
 
-    def _admit(self, chat_id: int | str) -> None:
-        """Apply the flood limits to one send (lock held); record it when allowed."""
+    def _check_limits(self, chat_id: int | str) -> float:
+        """Apply the flood limits to one send (lock held): 429 when over, else the admission time."""
         now = time.monotonic()
         chat_limiter = self._chat_limiters.get(chat_id)
         if chat_limiter is None:
@@ -1675,6 +1690,11 @@ class FakeBotAPI:
             self._throttled += 1
             retry_after = max(1, math.ceil(max(chat_wait, global_wait)))
             raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+        return now
+
+    def _count_send(self, chat_id: int | str, now: float) -> None:
+        """Count a delivered message in the limiters and the statistics (lock held)."""
+        chat_limiter = self._chat_limiters[chat_id]
         chat_limiter.stamps.append(now)
         self._global_limiter.stamps.append(now)
         while self._rate_window and now - self._rate_window[0] >= 1.0:
@@ -1804,6 +1824,8 @@ class FakeBotAPI:
         if upload is not None:
             if not upload.data:
                 raise _bad("file must be non-empty")
+            if kind == "photo" and image_size(upload.data) is None:
+                raise _bad("IMAGE_PROCESS_FAILED")
             return self._store_file(upload.data, kind, upload.content_type, upload.filename)
         if value is None or value == "":
             raise _bad(f"there is no {kind} in the request")
@@ -1993,7 +2015,90 @@ class FakeBotAPI:
             "getMyName": lambda params, uploads: self._get_bot_text(params, "name"),
             "getUpdates": self._get_updates,
             "getFile": self._get_file,
+            "editMessageMedia": self._edit_message_media,
+            "sendLocation": self._send_location,
+            "getChatMember": self._get_chat_member,
+            "getUserProfilePhotos": lambda params, uploads: {"total_count": 0, "photos": []},
+            "pinChatMessage": self._chat_bool,
+            "unpinChatMessage": self._chat_bool,
+            "unpinAllChatMessages": self._chat_bool,
+            "setMessageReaction": self._chat_bool,
+            "getMyStarBalance": self._get_my_star_balance,
         }
+
+    def _chat_bool(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
+        """Methods that only need a valid chat and answer True."""
+        self._chat_id(params)
+        return True
+
+    def _get_chat_member(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
+        """getChatMember: the bot and known users are members; blocked users are kicked."""
+        chat_id = self._chat_id(params)
+        user_id = self._int(params, "user_id")
+        if user_id == self.bot_id:
+            return {"status": "member", "user": self._bot_user()}
+        user = self._users.get(user_id)
+        if user is None:
+            raise _bad("user not found" if chat_id != user_id else "PARTICIPANT_ID_INVALID")
+        status = "kicked" if user_id in self._blocked else "member"
+        member: dict[str, Any] = {"status": status, "user": copy.deepcopy(user)}
+        if status == "kicked":
+            member["until_date"] = 0
+        return member
+
+    def _get_my_star_balance(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, int]:
+        """getMyStarBalance: incoming minus outgoing Stars of the recorded transactions."""
+        balance = sum(tx.get("amount", 0) * (1 if "source" in tx else -1) for tx in self._transactions)
+        return {"amount": max(balance, 0)}
+
+    def _send_location(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
+        """sendLocation."""
+        chat_id = self._chat_id(params)
+        try:
+            latitude, longitude = float(params.get("latitude", "")), float(params.get("longitude", ""))
+        except (TypeError, ValueError):
+            raise _bad("wrong latitude or longitude specified") from None
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise _bad("wrong latitude or longitude specified")
+        content: dict[str, Any] = {"location": {"latitude": latitude, "longitude": longitude}}
+        markup = self._reply_markup(params)
+        if markup:
+            content["reply_markup"] = markup
+        return self._new_message(chat_id, content)
+
+    def _edit_message_media(self, params: dict[str, Any], uploads: dict[str, Upload]) -> Any:
+        """editMessageMedia: replace the photo/document/... of a media message."""
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") not in (
+            "photo",
+            "video",
+            "document",
+            "animation",
+            "audio",
+        ):
+            raise _bad("can't parse InputMedia JSON object")
+        kind = media["type"]
+        stored = self._file({"media": media.get("media")}, uploads, "media", kind)
+        markup = self._reply_markup(params)
+        message, known = self._editable(params, None)
+        if (
+            message is not None
+            and known
+            and not any(key in message for key in ("photo", "document", "video", "animation", "audio"))
+        ):
+            raise _bad("there is no media in the message to edit")
+        caption_fields = {key: media.get(key) for key in ("caption", "parse_mode", "caption_entities")}
+        caption, entities = self._text(caption_fields, "caption", "caption_entities")
+        changes: dict[str, Any] = {key: None for key in ("photo", "document", "video", "animation", "audio")}
+        changes.update(
+            {
+                kind: self._media_object(stored, kind, media),
+                "caption": caption or None,
+                "caption_entities": entities,
+                "reply_markup": markup,
+            }
+        )
+        return self._apply_edit(message, changes, known)
 
     def _get_chat(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
         """getChat: a ChatFullInfo."""
@@ -2592,6 +2697,7 @@ def _telegram_error_reply(status: int, description: str) -> HttpReply:
 
 
 __all__ = [
+    "FAILURE_KINDS",
     "SEND_METHODS",
     "ApiCall",
     "ApiError",
@@ -2599,7 +2705,15 @@ __all__ = [
     "HttpReply",
     "HttpRequest",
     "LoopbackServer",
+    "Upload",
+    "formatted_text",
     "image_size",
     "json_reply",
+    "parse_html",
+    "parse_markdown_legacy",
+    "parse_markdown_v2",
+    "parse_multipart",
+    "parse_request_params",
     "solid_png",
+    "utf16_len",
 ]
