@@ -33,18 +33,27 @@ USER_CONTENT = NEW_MESSAGE & ~filters.StatusUpdate.ALL & ~filters.SUCCESSFUL_PAY
 
 
 def build_application(
-    *, token: str | None = None, base_url: str | None = None, base_file_url: str | None = None
+    *,
+    token: str | None = None,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    with_updater: bool = False,
 ) -> Application:
-    """A python-telegram-bot Application with every handler of the bot, not yet initialized."""
-    application = (
+    """A python-telegram-bot Application with every handler of the bot, not yet initialized.
+
+    Updates reach it through bot.processing (webhook and runbot alike), so it has no Updater;
+    `with_updater` exists only for the benchmark's baseline, PTB's own webhook server.
+    """
+    builder = (
         Application.builder()
         .token(token or settings.TELEGRAM_BOT_TOKEN)
         .base_url(base_url or settings.TELEGRAM_API_BASE_URL)
         .base_file_url(base_file_url or settings.TELEGRAM_API_FILE_URL)
         .context_types(ContextTypes(context=BotContext))
-        .updater(None)
-        .build()
     )
+    if not with_updater:
+        builder = builder.updater(None)
+    application = builder.build()
     register_handlers(application)
     return application
 

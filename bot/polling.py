@@ -3,11 +3,12 @@
 import asyncio
 import logging
 
+from asgiref.sync import sync_to_async
 from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.application import ALLOWED_UPDATES
-from bot.processing import UpdateNotRecorded, update_process
+from bot.processing import UpdateNotRecorded, connections_checkup, update_process
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ async def poll(
                 break
             offset = update.update_id + 1
             processed += 1
+        await sync_to_async(connections_checkup)()
     if offset is not None:
         # Confirm the last batch so a restart does not fetch it again (claims would skip it anyway).
         try:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
@@ -48,32 +48,31 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
-@transaction.atomic
 def update_claim(*, update_id: int, payload: dict) -> bool:
     """Claim an update for processing; False when it is done, failed, or being processed right now."""
     now = timezone.now()
     meta = update_describe(payload)
-    claim, created = TelegramUpdate.objects.select_for_update().get_or_create(
-        update_id=update_id,
-        defaults={
-            "status": UpdateStatus.PROCESSING,
-            "kind": meta.kind,
-            "chat_id": meta.chat_id,
-            "payload": payload,
-            "started_at": now,
-        },
-    )
-    if created:
+    try:
+        # The common case, a new update, costs one INSERT; the UNIQUE update_id settles races.
+        with transaction.atomic():
+            TelegramUpdate.objects.create(
+                update_id=update_id, status=UpdateStatus.PROCESSING, kind=meta.kind, chat_id=meta.chat_id,
+                payload=payload, started_at=now,
+            )
         return True
-    stale_before = now - timedelta(seconds=settings.TELEGRAM_CLAIM_STALE_AFTER)
-    if claim.status == UpdateStatus.PROCESSING and claim.started_at < stale_before:
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        claim = TelegramUpdate.objects.select_for_update().filter(update_id=update_id).first()
+        stale_before = now - timedelta(seconds=settings.TELEGRAM_CLAIM_STALE_AFTER)
+        if claim is None or claim.status != UpdateStatus.PROCESSING or claim.started_at >= stale_before:
+            return False
         # Whoever claimed it died mid-handler; Telegram's redelivery is our only chance to finish it.
         claim.started_at = now
         claim.attempts += 1
         claim.payload = payload
         claim.save(update_fields=["started_at", "attempts", "payload"])
         return True
-    return False
 
 
 def update_finish(*, update_id: int) -> None:

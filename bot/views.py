@@ -1,73 +1,15 @@
-"""The Telegram webhook and the health check."""
+"""The health check (the webhook is a plain ASGI endpoint: bot.webhook)."""
 
 import asyncio
-import hmac
-import logging
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from bot import runtime
-from bot.processing import UpdateNotRecorded, update_id_of, update_parse, update_process
 from bot.selectors import database_ping, heartbeat_age
 
-logger = logging.getLogger(__name__)
-
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CLUSTER_HEARTBEAT = "cluster"
-
-
-def _answer(status: int, **body: object) -> JsonResponse:
-    return JsonResponse({"ok": 200 <= status < 300, **body}, status=status)
-
-
-def _secret_matches(request: HttpRequest) -> bool:
-    given = request.headers.get(SECRET_HEADER, "")
-    return hmac.compare_digest(given.encode("utf-8", "replace"), settings.TELEGRAM_WEBHOOK_SECRET.encode())
-
-
-@csrf_exempt
-async def telegram_webhook(request: HttpRequest) -> JsonResponse:
-    """Receive one update from Telegram, process it exactly once, and answer 200."""
-    if request.method != "POST":
-        return _answer(405, error="method not allowed")
-    if not _secret_matches(request):
-        return _answer(403, error="forbidden")
-    limit = settings.TELEGRAM_WEBHOOK_MAX_BODY
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _answer(400, error="bad content length")
-    if declared > limit:
-        return _answer(413, error="body too large")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return _answer(413, error="body too large")
-    if len(body) > limit:
-        return _answer(413, error="body too large")
-    try:
-        data = update_parse(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return _answer(400, error="malformed JSON")
-    if update_id_of(data) is None:
-        return _answer(400, error="not an update")
-    try:
-        application = await runtime.application_start()
-    except runtime.BotNotConfigured:
-        return _answer(503, error="bot not configured")
-    except Exception:
-        return _answer(503, error="bot not started")
-    try:
-        outcome = await update_process(application, data)
-    except UpdateNotRecorded:
-        logger.exception("Could not record an update; Telegram will deliver it again")
-        return _answer(503, error="try again")
-    # A duplicate or an update our handlers could not read is still a 200: a retry cannot help it.
-    return _answer(200, result=str(outcome))
 
 
 def _database_and_tasks() -> dict[str, dict]:

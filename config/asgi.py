@@ -10,6 +10,7 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 django_application = get_asgi_application()
 
 from bot import runtime  # noqa: E402
+from bot.webhook import WEBHOOK_PATH, webhook_asgi  # noqa: E402
 
 logger = logging.getLogger("config.asgi")
 
@@ -40,5 +41,8 @@ async def application(scope, receive, send) -> None:
     """The ASGI application the web process serves."""
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
+        return
+    if scope["type"] == "http" and scope["path"] == WEBHOOK_PATH:
+        await webhook_asgi(scope, receive, send)
         return
     await django_application(scope, receive, send)

@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.urls import path
 
-from bot.views import health, telegram_webhook
+from bot.views import health
 
 admin.site.site_header = "Astrobot"
 admin.site.site_title = "Astrobot"
 
 urlpatterns = [
-    path("telegram/webhook/", telegram_webhook, name="telegram-webhook"),
     path("health", health, name="health"),
     path("health/", health),
     path("admin/", admin.site.urls),

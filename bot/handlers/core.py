@@ -44,7 +44,8 @@ async def language_callback(update: Update, context: BotContext) -> None:
         return
     translation.activate(user.language)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    if query.message.reply_markup:
+        await query.edit_message_reply_markup(reply_markup=None)
     await query.message.reply_text(str(texts.LANGUAGE_CHANGED), reply_markup=keyboards.main_menu())
 
 

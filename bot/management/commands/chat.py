@@ -3,7 +3,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from asgiref.sync import sync_to_async
 from django.core.management.base import BaseCommand
+from django.db import connections
 from django_q.conf import Conf
 
 from bot.application import build_application
@@ -57,6 +59,7 @@ class Command(BaseCommand):
                         continue
                     for out in await console.send(update):
                         self.stdout.write(out)
+                await sync_to_async(connections.close_all)()
 
 
 def _read_line(prompt: str) -> str | None:

@@ -2,7 +2,9 @@ import argparse
 import asyncio
 import signal
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 from django.core.management.base import BaseCommand, CommandError
 from telegram.error import Conflict, InvalidToken
 
@@ -62,7 +64,10 @@ class Command(BaseCommand):
             # getUpdates does not work while a webhook is set; pending updates are kept, never dropped.
             await application.bot.delete_webhook(drop_pending_updates=False)
             self.stdout.write(f"Polling as @{application.bot.username}. Press Ctrl+C to stop.")
-            return await poll(application, stop=stop, timeout=timeout, max_batches=batches)
+            try:
+                return await poll(application, stop=stop, timeout=timeout, max_batches=batches)
+            finally:
+                await sync_to_async(connections.close_all)()
 
     def _idle(self) -> None:
         stop = asyncio.Event()

@@ -2,13 +2,13 @@ import asyncio
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 from django.utils import translation
 from telegram import BotCommand
 from telegram.error import TelegramError
 
 from bot.application import ALLOWED_UPDATES, build_application
 from bot.texts import COMMANDS
+from bot.webhook import WEBHOOK_PATH
 
 
 def webhook_url() -> str:
@@ -17,7 +17,7 @@ def webhook_url() -> str:
         raise CommandError("PUBLIC_URL is not set: it is the public https:// address of the web process.")
     if not settings.PUBLIC_URL.startswith("https://"):
         raise CommandError(f"PUBLIC_URL must start with https:// (Telegram requires TLS), got {settings.PUBLIC_URL!r}")
-    return settings.PUBLIC_URL.rstrip("/") + reverse("telegram-webhook")
+    return settings.PUBLIC_URL.rstrip("/") + WEBHOOK_PATH
 
 
 def bot_commands(language: str) -> list[BotCommand]:
