@@ -28,8 +28,8 @@ def connections_checkup() -> None:
     reopening SQLite (or leaving and re-entering the pool) for every update was a fifth of the cost.
     """
     for connection in connections.all(initialized_only=True):
-        if connection.connection is None:
-            continue
+        if connection.connection is None or connection.in_atomic_block:
+            continue  # nothing open, or a transaction that belongs to our caller (a test)
         if connection.get_autocommit() != connection.settings_dict["AUTOCOMMIT"]:
             connection.close()
         elif connection.errors_occurred:
