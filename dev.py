@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Set up and run Astrobot on a fresh machine with nothing but Python 3.11+.
 
-    python3 dev.py run     # virtualenv, install, migrate, staff account, then web + worker + bot
-    python3 dev.py test    # virtualenv, install, then the whole test suite (extra args go to pytest)
+python3 dev.py run     # virtualenv, install, migrate, staff account, then web + worker + bot
+python3 dev.py test    # virtualenv, install, then the whole test suite (extra args go to pytest)
 """
 
 import hashlib
@@ -27,7 +27,7 @@ def _requirements_digest(name: str) -> str:
 
 def ensure_venv(requirements: str) -> None:
     """Create .venv and install requirements/<name>.txt, skipping the install when nothing changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under whatever python3 the machine has
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
@@ -65,7 +65,9 @@ def run() -> int:
     manage("migrate", "--noinput", env=env)
     manage("sync_schedules", env=env)
     manage("ensure_admin", env=env)
-    print(f"\nAdmin: http://127.0.0.1:{env['PORT']}/admin/   Health: http://127.0.0.1:{env['PORT']}/health\n", flush=True)
+    print(
+        f"\nAdmin: http://127.0.0.1:{env['PORT']}/admin/   Health: http://127.0.0.1:{env['PORT']}/health\n", flush=True
+    )
     try:
         return subprocess.call([PYTHON, "-m", "honcho", "-f", "Procfile.dev", "start"], cwd=ROOT, env=env)
     except KeyboardInterrupt:

@@ -45,8 +45,7 @@ def main() -> None:
     """Run every measurement and print one figure per line."""
     rng = random.Random(20240423)
     moments = [
-        datetime(1940, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(0, 85 * 365 * 24 * 60))
-        for _ in range(400)
+        datetime(1940, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(0, 85 * 365 * 24 * 60)) for _ in range(400)
     ]
     places = [(rng.uniform(-60.0, 70.0), rng.uniform(-180.0, 180.0)) for _ in range(400)]
     days = [date(2024, 1, 1) + timedelta(days=i) for i in range(120)]

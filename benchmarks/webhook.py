@@ -43,10 +43,19 @@ def percentile(values: list[float], share: float) -> float:
 def environment(fake, database_url: str | None, sqlite_path: str) -> dict:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "TESTING"}}
     env.update(
-        DEBUG="0", TESTING="0", ENV_FILE=os.devnull, SECRET_KEY="benchmark-" + "x" * 50,
-        TELEGRAM_WEBHOOK_SECRET=SECRET, ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="0",
-        TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url, TELEGRAM_API_FILE_URL=fake.base_file_url,
-        LOG_LEVEL="WARNING", SQLITE_PATH=sqlite_path, PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
+        DEBUG="0",
+        TESTING="0",
+        ENV_FILE=os.devnull,
+        SECRET_KEY="benchmark-" + "x" * 50,
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        TELEGRAM_API_FILE_URL=fake.base_file_url,
+        LOG_LEVEL="WARNING",
+        SQLITE_PATH=sqlite_path,
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
     )
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -113,7 +122,9 @@ async def send_all(port: int, batch: list[dict], concurrency: int) -> list[tuple
             while not queue.empty():
                 update = queue.get_nowait()
                 started = time.monotonic()
-                response = await client.post(WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+                response = await client.post(
+                    WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                )
                 results.append((chat_of(update), started, time.monotonic(), response.status_code))
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -207,8 +218,12 @@ def serve_bare(port: int) -> None:
 
     application = build_application(with_updater=True)
     application.run_webhook(
-        listen="127.0.0.1", port=port, url_path=WEBHOOK_PATH.strip("/"), secret_token=SECRET,
-        webhook_url=f"https://bench.example.com:8443{WEBHOOK_PATH}", allowed_updates=ALLOWED_UPDATES,
+        listen="127.0.0.1",
+        port=port,
+        url_path=WEBHOOK_PATH.strip("/"),
+        secret_token=SECRET,
+        webhook_url=f"https://bench.example.com:8443{WEBHOOK_PATH}",
+        allowed_updates=ALLOWED_UPDATES,
     )
 
 
@@ -231,8 +246,14 @@ def main() -> None:
         env = environment(fake, args.database_url, str(Path(tmp) / "bench.sqlite3"))
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         port = free_port()
-        web = subprocess.Popen(["sh", "-c", procfile_web()], cwd=ROOT, env={**env, "PORT": str(port), "WEB_CONCURRENCY": "1"},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        web = subprocess.Popen(
+            ["sh", "-c", procfile_web()],
+            cwd=ROOT,
+            env={**env, "PORT": str(port), "WEB_CONCURRENCY": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             wait_for_port(port, web)
             latency_phase("warmup_web", fake, port, update_mix(args.users, args.users, 1))  # users exist
@@ -247,9 +268,13 @@ def main() -> None:
             web.wait(timeout=30)
 
         port = free_port()
-        bare = subprocess.Popen([sys.executable, __file__, "--serve-bare", str(port)], cwd=ROOT,
-                                env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        bare = subprocess.Popen(
+            [sys.executable, __file__, "--serve-bare", str(port)],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_for_port(port, bare)
             latency_phase("warmup_bare", fake, port, update_mix(args.users // 4, args.users, 30_000_000))

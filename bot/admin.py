@@ -3,7 +3,8 @@ import json
 from asgiref.sync import async_to_sync
 from django.contrib import admin, messages
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
 from bot.replay import updates_replay
@@ -17,15 +18,23 @@ class TelegramUpdateAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     actions = ("replay_failed",)
     readonly_fields = (
-        "update_id", "kind", "chat_id", "status", "attempts", "received_at", "started_at", "finished_at",
-        "raw_update", "error",
+        "update_id",
+        "kind",
+        "chat_id",
+        "status",
+        "attempts",
+        "received_at",
+        "started_at",
+        "finished_at",
+        "raw_update",
+        "error",
     )
     exclude = ("payload",)
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     @admin.display(description=_("raw update"))
@@ -35,7 +44,7 @@ class TelegramUpdateAdmin(admin.ModelAdmin):
         return format_html("<pre>{}</pre>", json.dumps(obj.payload, ensure_ascii=False, indent=2))
 
     @admin.action(description=_("Process the selected failed updates again"))
-    def replay_failed(self, request, queryset) -> None:  # noqa: ANN001
+    def replay_failed(self, request, queryset) -> None:
         ids = list(queryset.filter(status=UpdateStatus.FAILED).values_list("update_id", flat=True))
         if not ids:
             self.message_user(request, _("None of the selected updates has failed."), messages.WARNING)

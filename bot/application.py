@@ -6,16 +6,16 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot import callback_data, keyboards
+from bot import keyboards
 from bot.context import BotContext
-from bot.handlers import common, core
+from bot.handlers import common, core, horoscope, natal, onboarding, payments, privacy, profile, tarot
+from bot.routing import NEW_MESSAGE, USER_CONTENT
 
 # Update kinds we ask Telegram for, by webhook and by polling alike.
 ALLOWED_UPDATES = [
@@ -26,10 +26,8 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,
 ]
 
-PRIVATE = filters.ChatType.PRIVATE
-NEW_MESSAGE = filters.UpdateType.MESSAGE & PRIVATE
-# What a person typed or sent, as opposed to service messages (payments, pins, ...).
-USER_CONTENT = NEW_MESSAGE & ~filters.StatusUpdate.ALL & ~filters.SUCCESSFUL_PAYMENT
+# Feature modules, each with MENU, STATES and register() (see bot.routing); earlier ones win ties.
+FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, core)
 
 
 def build_application(
@@ -63,15 +61,13 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, common.user_load), group=-1)
     application.add_handler(ChatMemberHandler(common.chat_member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
-    application.add_handler(CommandHandler("start", core.start_command, filters=NEW_MESSAGE))
-    application.add_handler(CommandHandler("help", core.help_command, filters=NEW_MESSAGE))
-    application.add_handler(
-        CallbackQueryHandler(core.language_callback, pattern=callback_data.pattern(callback_data.LANGUAGE))
-    )
+    for feature in FEATURES:
+        feature.register(application)
+    # Menu buttons interrupt whatever conversation the user was in; then a pending question is answered.
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.Text(list(keyboards.menu_actions())), core.menu_message)
     )
-    application.add_handler(MessageHandler(USER_CONTENT, core.unknown_message))
+    application.add_handler(MessageHandler(USER_CONTENT, core.state_or_unknown_message))
     application.add_handler(CallbackQueryHandler(core.stale_callback))
 
     application.add_error_handler(common.error_handler)

@@ -13,8 +13,18 @@ from telegram.ext import Application
 from bot.fake_api import ApiCall, FakeBotAPI
 from bot.processing import update_process
 
-SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendInvoice", "editMessageText",
-                "editMessageCaption", "editMessageReplyMarkup", "answerCallbackQuery", "deleteMessage"}
+SEND_METHODS = {
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "sendMediaGroup",
+    "sendInvoice",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageReplyMarkup",
+    "answerCallbackQuery",
+    "deleteMessage",
+}
 LOCATION = re.compile(r"^@\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)$")
 
 
@@ -34,8 +44,13 @@ class ConsoleUser:
     username: str = "console_user"
 
     def as_user(self) -> dict:
-        return {"id": self.telegram_id, "is_bot": False, "first_name": self.first_name,
-                "username": self.username, "language_code": self.language_code}
+        return {
+            "id": self.telegram_id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "username": self.username,
+            "language_code": self.language_code,
+        }
 
     def as_chat(self) -> dict:
         return {"id": self.telegram_id, "type": "private", "first_name": self.first_name, "username": self.username}
@@ -58,27 +73,43 @@ class Console:
     _inline: list[Button] = field(default_factory=list)
 
     def _message(self, **content: object) -> dict:
-        return {"message_id": next(self._message_ids), "from": self.user.as_user(), "chat": self.user.as_chat(),
-                "date": int(time.time()), **content}
+        return {
+            "message_id": next(self._message_ids),
+            "from": self.user.as_user(),
+            "chat": self.user.as_chat(),
+            "date": int(time.time()),
+            **content,
+        }
 
     def text_update(self, text: str) -> dict:
         """A message with this text (a /command gets its entity, as Telegram adds it)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
-            content["entities"] = [{"offset": 0, "length": len(command.encode("utf-16-le")) // 2, "type": "bot_command"}]
+            content["entities"] = [
+                {"offset": 0, "length": len(command.encode("utf-16-le")) // 2, "type": "bot_command"}
+            ]
         return {"update_id": next(self._update_ids), "message": self._message(**content)}
 
     def location_update(self, lat: float, lon: float) -> dict:
         """A location pin."""
-        return {"update_id": next(self._update_ids),
-                "message": self._message(location={"latitude": lat, "longitude": lon})}
+        return {
+            "update_id": next(self._update_ids),
+            "message": self._message(location={"latitude": lat, "longitude": lon}),
+        }
 
     def callback_update(self, button: Button) -> dict:
         """A press on an inline button."""
-        return {"update_id": next(self._update_ids), "callback_query": {
-            "id": str(next(self._update_ids)), "from": self.user.as_user(), "chat_instance": "console",
-            "message": button.message, "data": button.callback_data}}
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": self.user.as_user(),
+                "chat_instance": "console",
+                "message": button.message,
+                "data": button.callback_data,
+            },
+        }
 
     def update_for(self, line: str) -> dict | str | None:
         """The update a typed line stands for, a message for the person, or None for nothing."""
@@ -106,7 +137,7 @@ class Console:
         return self.render_new_calls()
 
     def render_new_calls(self) -> list[str]:
-        calls = self.api.calls[self._seen:]
+        calls = self.api.calls[self._seen :]
         self._seen = len(self.api.calls)
         lines: list[str] = []
         for call in calls:
@@ -146,7 +177,8 @@ class Console:
         if "inline_keyboard" in markup:
             self._inline = [
                 Button(b.get("text", "?"), b.get("callback_data"), b.get("url"), message or None)
-                for row in markup["inline_keyboard"] for b in row
+                for row in markup["inline_keyboard"]
+                for b in row
             ]
         elif "keyboard" in markup:
             self._inline = []

@@ -484,9 +484,7 @@ def solid_png(width: int = 64, height: int = 64, rgb: tuple[int, int, int] = (40
     """A valid PNG of one colour, built with the standard library."""
 
     def chunk(kind: bytes, payload: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-        )
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
     row = b"\x00" + bytes(rgb) * width
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
@@ -672,9 +670,7 @@ _HTML_TAGS = {
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }
-_ATTR_RE = re.compile(
-    r"""\s*([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
-)
+_ATTR_RE = re.compile(r"""\s*([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
 def _html_attrs(raw: str, text: str, at: int) -> dict[str, str]:
@@ -761,9 +757,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             raise _parse_error(f'Unsupported start tag "{name}" at byte offset {_byte_offset(text, index)}')
         attrs = _html_attrs(match.group(2) if match else "", text, index)
         if name == "span" and attrs.get("class") != "tg-spoiler":
-            raise _parse_error(
-                f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, index)}'
-            )
+            raise _parse_error(f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, index)}')
         if name == "a" and "href" not in attrs:
             attrs["href"] = ""
         stack.append((name, out_len, attrs, index))
@@ -771,8 +765,7 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
     if stack:
         name, _, _, open_at = stack[-1]
         raise _parse_error(
-            f'Can\'t find end tag corresponding to start tag "{name}" at byte offset '
-            f"{_byte_offset(text, open_at)}"
+            f'Can\'t find end tag corresponding to start tag "{name}" at byte offset {_byte_offset(text, open_at)}'
         )
     entities.sort(key=lambda item: (item["offset"], -item["length"]))
     return "".join(out), entities
@@ -794,9 +787,7 @@ def _html_entity(
         href = attrs.get("href", "")
         user = re.fullmatch(r"tg://user\?id=(\d+)", href)
         if user:
-            entity.update(
-                type="text_mention", user={"id": int(user.group(1)), "is_bot": False, "first_name": ""}
-            )
+            entity.update(type="text_mention", user={"id": int(user.group(1)), "is_bot": False, "first_name": ""})
         elif not href:
             return None
         else:
@@ -886,9 +877,7 @@ def parse_markdown_v2(text: str, *, quote_allowed: bool = True) -> tuple[str, li
             if stack and stack[-1][0] == marker:
                 _, start, _ = stack.pop()
                 if out_len > start:
-                    entities.append(
-                        {"type": _MD2_MARKERS[marker], "offset": start, "length": out_len - start}
-                    )
+                    entities.append({"type": _MD2_MARKERS[marker], "offset": start, "length": out_len - start})
             elif any(item[0] == marker for item in stack):
                 open_kind = _MD2_MARKERS.get(stack[-1][0], "text_link").title()
                 raise _parse_error(
@@ -916,9 +905,7 @@ def parse_markdown_v2(text: str, *, quote_allowed: bool = True) -> tuple[str, li
             end = text.find("\n", index)
             end = len(text) if end == -1 else end
             start = out_len
-            inner_text, inner_entities = parse_markdown_v2(
-                text[index + 1 : end].lstrip(" "), quote_allowed=False
-            )
+            inner_text, inner_entities = parse_markdown_v2(text[index + 1 : end].lstrip(" "), quote_allowed=False)
             for inner in inner_entities:
                 inner["offset"] += start
             emit(inner_text)
@@ -957,9 +944,7 @@ def parse_markdown_legacy(text: str) -> tuple[str, list[dict[str, Any]]]:
         if marker in kinds:
             end = text.find(marker, index + len(marker))
             if end == -1:
-                raise _parse_error(
-                    f"Can't find end of the entity starting at byte offset {_byte_offset(text, index)}"
-                )
+                raise _parse_error(f"Can't find end of the entity starting at byte offset {_byte_offset(text, index)}")
             piece = text[index + len(marker) : end]
             if piece:
                 entities.append({"type": kinds[marker], "offset": out_len, "length": utf16_len(piece)})
@@ -984,9 +969,7 @@ def parse_markdown_legacy(text: str) -> tuple[str, list[dict[str, Any]]]:
     return "".join(out), entities
 
 
-def formatted_text(
-    text: str, parse_mode: str | None, entities: Any
-) -> tuple[str, list[dict[str, Any]] | None]:
+def formatted_text(text: str, parse_mode: str | None, entities: Any) -> tuple[str, list[dict[str, Any]] | None]:
     """Apply parse_mode or explicit entities the way Telegram does."""
     if entities is not None:
         if not isinstance(entities, list) or not all(
@@ -1047,9 +1030,7 @@ class _Failure:
     def error(self) -> ApiError | None:
         """The answer for this failure (None for 'slow', which answers normally)."""
         if self.kind == "retry_after":
-            return ApiError(
-                429, f"Too Many Requests: retry after {self.retry_after}", retry_after=self.retry_after
-            )
+            return ApiError(429, f"Too Many Requests: retry after {self.retry_after}", retry_after=self.retry_after)
         if self.kind == "blocked":
             return ApiError(403, "Forbidden: bot was blocked by the user")
         if self.kind == "deactivated":
@@ -1196,9 +1177,7 @@ class FakeBotAPI:
         """Message-sending calls (send*, copy, forward; not chat actions) for one chat, by arrival."""
         with self._cond:
             found = [
-                call
-                for call in self._calls
-                if call.method in SEND_METHODS and call.params.get("chat_id") == chat_id
+                call for call in self._calls if call.method in SEND_METHODS and call.params.get("chat_id") == chat_id
             ]
         return sorted(found, key=lambda call: call.at)
 
@@ -1437,9 +1416,7 @@ class FakeBotAPI:
                 }
                 if invoice.get("subscription_period") or is_recurring:
                     source["subscription_period"] = invoice.get("subscription_period", SUBSCRIPTION_PERIOD)
-                self._add_transaction(
-                    {"id": charge, "amount": amount, "date": message["date"], "source": source}
-                )
+                self._add_transaction({"id": charge, "amount": amount, "date": message["date"], "source": source})
             return {"update_id": self._take_update_id(), "message": message}
 
     def make_chat_member_update(
@@ -1510,9 +1487,7 @@ class FakeBotAPI:
         """The bot as a User object."""
         return {"id": self.bot_id, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME}
 
-    def _user(
-        self, user_id: int, first_name: str, username: str | None, language_code: str | None
-    ) -> dict[str, Any]:
+    def _user(self, user_id: int, first_name: str, username: str | None, language_code: str | None) -> dict[str, Any]:
         """A private chat's user, remembered so that the bot's messages show the same chat."""
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         username = username or self._users.get(user_id, {}).get("username")
@@ -1775,8 +1750,7 @@ class FakeBotAPI:
             for row in rows:
                 for button in row:
                     if not (
-                        isinstance(button, str)
-                        or (isinstance(button, dict) and isinstance(button.get("text"), str))
+                        isinstance(button, str) or (isinstance(button, dict) and isinstance(button.get("text"), str))
                     ):
                         raise _bad('can\'t parse keyboard button: Field "text" must be of type String')
             return None
@@ -1785,9 +1759,7 @@ class FakeBotAPI:
         raise _bad("can't parse reply keyboard markup JSON object")
 
     @staticmethod
-    def _text(
-        params: dict[str, Any], name: str, entities_name: str
-    ) -> tuple[str, list[dict[str, Any]] | None]:
+    def _text(params: dict[str, Any], name: str, entities_name: str) -> tuple[str, list[dict[str, Any]] | None]:
         """A text or caption after parse_mode, with Telegram's length limits."""
         raw = params.get(name)
         if raw is None:
@@ -2153,9 +2125,7 @@ class FakeBotAPI:
                 kind: self._media_object(stored, kind, item),
                 "media_group_id": group_id,
             }
-            content.update(
-                self._content({key: item.get(key) for key in ("caption", "parse_mode", "caption_entities")})
-            )
+            content.update(self._content({key: item.get(key) for key in ("caption", "parse_mode", "caption_entities")}))
             prepared.append(content)
         return [self._new_message(chat_id, content) for content in prepared]
 
@@ -2198,9 +2168,7 @@ class FakeBotAPI:
         }
         return self._new_message(chat_id, content)
 
-    def _editable(
-        self, params: dict[str, Any], content_key: str | None
-    ) -> tuple[dict[str, Any] | None, bool]:
+    def _editable(self, params: dict[str, Any], content_key: str | None) -> tuple[dict[str, Any] | None, bool]:
         """The stored message an edit targets: (message, known). Inline messages return (None, False)."""
         if params.get("inline_message_id"):
             return None, False
@@ -2263,9 +2231,7 @@ class FakeBotAPI:
         if (
             message is not None
             and known
-            and not any(
-                key in message for key in ("photo", "document", "video", "animation", "audio", "voice")
-            )
+            and not any(key in message for key in ("photo", "document", "video", "animation", "audio", "voice"))
         ):
             raise _bad("there is no caption in the message to edit")
         changes = {"caption": caption or None, "caption_entities": entities, "reply_markup": markup}
@@ -2344,13 +2310,9 @@ class FakeBotAPI:
         total = sum(price["amount"] for price in prices)
         if currency == "XTR":
             if len(prices) != 1:
-                raise _bad(
-                    "STARS_INVOICE_INVALID: exactly one price is allowed for payments in Telegram Stars"
-                )
+                raise _bad("STARS_INVOICE_INVALID: exactly one price is allowed for payments in Telegram Stars")
             if self._str(params, "provider_token"):
-                raise _bad(
-                    "PAYMENT_PROVIDER_INVALID: provider_token must be empty for payments in Telegram Stars"
-                )
+                raise _bad("PAYMENT_PROVIDER_INVALID: provider_token must be empty for payments in Telegram Stars")
         elif not self._str(params, "provider_token"):
             raise _bad("PAYMENT_PROVIDER_INVALID")
         if total <= 0:
@@ -2418,9 +2380,7 @@ class FakeBotAPI:
             raise _bad("CHARGE_ID_EMPTY")
         if charge_id in self._refunded:
             raise _bad("CHARGE_ALREADY_REFUNDED")
-        original = next(
-            (tx for tx in self._transactions if tx.get("id") == charge_id and "source" in tx), None
-        )
+        original = next((tx for tx in self._transactions if tx.get("id") == charge_id and "source" in tx), None)
         self._refunded.add(charge_id)
         user = self._users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "Test"})
         self._add_transaction(
@@ -2480,9 +2440,7 @@ class FakeBotAPI:
         if not 1 <= max_connections <= 100:
             raise _bad("bad webhook: max_connections must be 1-100")
         allowed = params.get("allowed_updates")
-        if allowed is not None and not (
-            isinstance(allowed, list) and all(isinstance(item, str) for item in allowed)
-        ):
+        if allowed is not None and not (isinstance(allowed, list) and all(isinstance(item, str) for item in allowed)):
             raise _bad("can't parse allowed updates JSON object")
         if params.get("drop_pending_updates") is True:
             self._updates.clear()
@@ -2679,11 +2637,7 @@ def _extension(mime_type: str, file_name: str | None) -> str:
     """A file extension for a stored file's path."""
     if mime_type == "image/jpeg":
         return ".jpg"
-    guessed = (
-        mimetypes.guess_extension(mime_type, strict=False)
-        if mime_type != "application/octet-stream"
-        else None
-    )
+    guessed = mimetypes.guess_extension(mime_type, strict=False) if mime_type != "application/octet-stream" else None
     if guessed:
         return guessed
     if file_name and "." in file_name:

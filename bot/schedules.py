@@ -1,5 +1,6 @@
 """Every django-q2 schedule of the project, kept in code and synced into the database by name."""
 
+import importlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,10 +25,30 @@ class ScheduleSpec:
     kwargs: dict = field(default_factory=dict)
 
 
+# The bot app's own; every other app lists its schedules in <app>/schedules.py as SCHEDULES.
 SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec("cluster heartbeat", "bot.tasks.heartbeat", Schedule.MINUTES, minutes=1),
     ScheduleSpec("prune claimed updates", "bot.tasks.updates_prune", Schedule.CRON, cron="17 4 * * *"),
 )
+APPS_WITH_SCHEDULES = ("users", "horoscopes", "payments")
+
+
+def all_schedules() -> tuple[ScheduleSpec, ...]:
+    """The schedules of every app, checked for duplicate names."""
+    specs = list(SCHEDULES)
+    for app in APPS_WITH_SCHEDULES:
+        try:
+            module = importlib.import_module(f"{app}.schedules")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.schedules":
+                raise
+            continue
+        specs.extend(module.SCHEDULES)
+    names = [spec.name for spec in specs]
+    duplicates = {name for name in names if names.count(name) > 1}
+    if duplicates:
+        raise ValueError(f"schedule names used twice: {sorted(duplicates)}")
+    return tuple(specs)
 
 
 def _fields(spec: ScheduleSpec) -> dict:
@@ -49,8 +70,9 @@ def _next_run(schedule: Schedule) -> datetime:
 
 
 @transaction.atomic
-def schedules_sync(specs: tuple[ScheduleSpec, ...] = SCHEDULES) -> dict[str, int]:
-    """Create, update and prune schedules to match the specs; counts of each change."""
+def schedules_sync(specs: tuple[ScheduleSpec, ...] | None = None) -> dict[str, int]:
+    """Create, update and prune schedules to match the specs (all apps' by default); counts of each change."""
+    specs = all_schedules() if specs is None else specs
     counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
     for spec in specs:
         wanted = _fields(spec)

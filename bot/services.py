@@ -56,8 +56,12 @@ def update_claim(*, update_id: int, payload: dict) -> bool:
         # The common case, a new update, costs one INSERT; the UNIQUE update_id settles races.
         with transaction.atomic():
             TelegramUpdate.objects.create(
-                update_id=update_id, status=UpdateStatus.PROCESSING, kind=meta.kind, chat_id=meta.chat_id,
-                payload=payload, started_at=now,
+                update_id=update_id,
+                status=UpdateStatus.PROCESSING,
+                kind=meta.kind,
+                chat_id=meta.chat_id,
+                payload=payload,
+                started_at=now,
             )
         return True
     except IntegrityError:

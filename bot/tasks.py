@@ -1,6 +1,7 @@
 """django-q2 entry points of the bot app."""
 
-from bot.services import heartbeat_record, updates_prune as _updates_prune
+from bot.services import heartbeat_record
+from bot.services import updates_prune as _updates_prune
 from bot.views import CLUSTER_HEARTBEAT
 
 

@@ -35,7 +35,16 @@ NOT_UNDERSTOOD = _("I did not quite get that. Please use the menu below or /help
 BUTTON_OUTDATED = _("This button is no longer active. Here is the menu.")
 ERROR = _("Sorry, something went wrong on my side. I have noted it; please try again in a minute.")
 
+# The command menu Telegram shows (set by `manage.py set_webhook`), in this order.
 COMMANDS = (
     ("start", _("Main menu")),
+    ("horoscope", _("Horoscope for today")),
+    ("tarot", _("Tarot: card of the day and readings")),
+    ("natal", _("My natal chart")),
+    ("premium", _("Premium")),
+    ("profile", _("My profile and settings")),
     ("help", _("What the bot can do")),
+    ("privacy", _("Privacy policy")),
+    ("terms", _("Terms of use and payment")),
+    ("paysupport", _("Help with payments")),
 )

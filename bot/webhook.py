@@ -32,8 +32,13 @@ async def webhook_asgi(scope: dict, receive, send) -> None:
     finally:
         await sync_to_async(connections_checkup)()
     payload = json.dumps({"ok": 200 <= status < 300, **body}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})
 
 

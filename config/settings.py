@@ -88,7 +88,10 @@ DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     _db = env.db_url_config(DATABASE_URL)
 else:
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": env.str("SQLITE_PATH", default="") or str(BASE_DIR / "db.sqlite3")}
+    _db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env.str("SQLITE_PATH", default="") or str(BASE_DIR / "db.sqlite3"),
+    }
 
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {

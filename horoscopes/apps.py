@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class HoroscopesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'horoscopes'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "horoscopes"

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class PaymentsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'payments'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "payments"

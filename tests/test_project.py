@@ -24,7 +24,8 @@ def test_compiled_translations_match_the_sources():
     def table(catalog: polib._BaseFile) -> dict:
         return {
             (entry.msgctxt, entry.msgid): entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
-            for entry in catalog if not entry.obsolete and entry.msgid
+            for entry in catalog
+            if not entry.obsolete and entry.msgid
         }
 
     po = polib.pofile(str(RU / "django.po"))
@@ -33,12 +34,18 @@ def test_compiled_translations_match_the_sources():
 
 
 def _start(env: dict) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "TESTING",
-             "TELEGRAM_WEBHOOK_SECRET", "DATABASE_URL"}}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "TESTING", "TELEGRAM_WEBHOOK_SECRET", "DATABASE_URL"}
+    }
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "TESTING": "0", "ENV_FILE": os.devnull, **env},
-        capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "TESTING": "0", "ENV_FILE": os.devnull, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

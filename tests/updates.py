@@ -15,7 +15,9 @@ def _fixture(name: str) -> dict:
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def load(name: str, *, update_id: int | None = None, user_id: int | None = None, language_code: str | None = None) -> dict:
+def load(
+    name: str, *, update_id: int | None = None, user_id: int | None = None, language_code: str | None = None
+) -> dict:
     """A fixture update with a fresh update_id, optionally for another user and language."""
     update = copy.deepcopy(_fixture(name))
     update["update_id"] = next(_ids) if update_id is None else update_id
@@ -29,7 +31,7 @@ def load(name: str, *, update_id: int | None = None, user_id: int | None = None,
     return update
 
 
-def _walk(node: object):  # noqa: ANN202
+def _walk(node: object):
     if isinstance(node, dict):
         yield node
         for value in node.values():

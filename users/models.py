@@ -72,7 +72,3 @@ class TelegramUser(models.Model):
         name = " ".join(part for part in (self.first_name, self.last_name) if part)
         handle = f"@{self.username}" if self.username else str(self.telegram_id)
         return f"{name} ({handle})" if name else handle
-
-    @property
-    def is_premium(self) -> bool:
-        return self.premium_until is not None and self.premium_until > timezone.now()

@@ -74,9 +74,7 @@ _NUMERIC_DMY = re.compile(r"([0-9]{1,2})([./,-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2}
 _SPACED_DMY = re.compile(r"([0-9]{1,2}) ([0-9]{1,2}) ([0-9]{4})")
 _ISO_YMD = re.compile(r"([0-9]{4})([./-])([0-9]{1,2})\2([0-9]{1,2})")
 _ORDINAL = r"(?:-?(?:го|е|ое|st|nd|rd|th))?"
-_DAY_MONTH_YEAR = re.compile(
-    rf"([0-9]{{1,2}}){_ORDINAL}[ ./,-]?(?:of )?([a-zа-я]+)\.?[ ./,-]?([0-9]{{4}}|[0-9]{{2}})"
-)
+_DAY_MONTH_YEAR = re.compile(rf"([0-9]{{1,2}}){_ORDINAL}[ ./,-]?(?:of )?([a-zа-я]+)\.?[ ./,-]?([0-9]{{4}}|[0-9]{{2}})")
 _MONTH_DAY_YEAR = re.compile(rf"([a-zа-я]+)\.?[ ./,-]?([0-9]{{1,2}}){_ORDINAL}[ ./,-]([0-9]{{4}}|[0-9]{{2}})")
 _SPACE_AROUND_SEPARATOR = re.compile(r" ?([./,-]) ?")
 _YEAR_SUFFIX = re.compile(r"(?<=[0-9]) ?(?:г\.? ?р|гг|года|году|год|г|yr|y)\.?$")

@@ -1,8 +1,9 @@
 """Writes of the users app."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from users.models import Language, TelegramUser
@@ -72,3 +73,16 @@ def user_mark_blocked(*, telegram_id: int, blocked: bool) -> int:
     if blocked:
         return users.filter(blocked_at__isnull=True).update(blocked_at=timezone.now())
     return users.filter(blocked_at__isnull=False).update(blocked_at=None)
+
+
+@transaction.atomic
+def user_premium_extend(*, user_id: int, days: int, now: datetime | None = None) -> TelegramUser:
+    """Add days of Premium, counted from the later of now and the current end; negative days shorten it."""
+    user = TelegramUser.objects.select_for_update().get(pk=user_id)
+    now = now or timezone.now()
+    start = user.premium_until if user.premium_until and user.premium_until > now else now
+    if days < 0:
+        start = user.premium_until or now
+    user.premium_until = start + timedelta(days=days)
+    user.save(update_fields=["premium_until"])
+    return user

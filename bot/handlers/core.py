@@ -4,10 +4,12 @@ from asgiref.sync import sync_to_async
 from django.utils import translation
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import callback_data, keyboards, texts
+from bot import callback_data, keyboards, routing, texts
 from bot.context import BotContext
 from users.services import user_set_language
+
 
 def _name(update: Update) -> str:
     user = update.effective_user
@@ -52,17 +54,36 @@ async def language_callback(update: Update, context: BotContext) -> None:
 async def menu_message(update: Update, context: BotContext) -> None:
     """Route a main-menu button to its section."""
     action = keyboards.menu_actions().get(update.effective_message.text or "")
-    if action == "help":
-        await help_command(update, context)
+    handler = routing.menu_routes().get(action)
+    if handler is None:
+        await update.effective_message.reply_text(str(texts.SECTION_SOON), reply_markup=keyboards.main_menu())
         return
-    await update.effective_message.reply_text(str(texts.SECTION_SOON), reply_markup=keyboards.main_menu())
+    await handler(update, context)
 
 
-async def unknown_message(update: Update, context: BotContext) -> None:
-    """Answer anything we do not understand with a hint and the menu."""
+async def state_or_unknown_message(update: Update, context: BotContext) -> None:
+    """Hand the message to the question the user was asked, or answer with a hint and the menu."""
+    state = context.db_user.state if context.db_user else ""
+    handler = routing.state_routes().get(state) if state else None
+    if handler is not None:
+        await handler(update, context)
+        return
     await update.effective_message.reply_text(str(texts.NOT_UNDERSTOOD), reply_markup=keyboards.main_menu())
 
 
 async def stale_callback(update: Update, context: BotContext) -> None:
     """Answer a press on a button no handler knows (an old message), so the client stops waiting."""
     await update.callback_query.answer(str(texts.BUTTON_OUTDATED), show_alert=False)
+
+
+MENU = {"help": help_command}
+STATES: dict = {}
+
+
+def register(application: Application) -> None:
+    """/start, /help and the language buttons."""
+    application.add_handler(CommandHandler("start", start_command, filters=routing.NEW_MESSAGE))
+    application.add_handler(CommandHandler("help", help_command, filters=routing.NEW_MESSAGE))
+    application.add_handler(
+        CallbackQueryHandler(language_callback, pattern=callback_data.pattern(callback_data.LANGUAGE))
+    )

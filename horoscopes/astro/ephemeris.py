@@ -70,16 +70,10 @@ def nutation(t_tt: float) -> tuple[float, float]:
     sun_mean = math.radians(2.0 * (280.4665 + 36000.7698 * t_tt))
     moon_mean = math.radians(2.0 * (218.3165 + 481267.8813 * t_tt))
     dpsi = (
-        -17.20 * math.sin(omega)
-        - 1.32 * math.sin(sun_mean)
-        - 0.23 * math.sin(moon_mean)
-        + 0.21 * math.sin(2.0 * omega)
+        -17.20 * math.sin(omega) - 1.32 * math.sin(sun_mean) - 0.23 * math.sin(moon_mean) + 0.21 * math.sin(2.0 * omega)
     )
     deps = (
-        9.20 * math.cos(omega)
-        + 0.57 * math.cos(sun_mean)
-        + 0.10 * math.cos(moon_mean)
-        - 0.09 * math.cos(2.0 * omega)
+        9.20 * math.cos(omega) + 0.57 * math.cos(sun_mean) + 0.10 * math.cos(moon_mean) - 0.09 * math.cos(2.0 * omega)
     )
     return dpsi / 3600.0, deps / 3600.0
 

@@ -163,9 +163,7 @@ def compute_houses(ramc: float, eps: float, lat: float, system: str = "placidus"
         cusps = equal_cusps(asc)
     else:
         cusps = whole_sign_cusps(asc)
-    return HouseResult(
-        asc=asc, mc=mc, cusps=cusps, system=used, requested_system=system, polar_fallback=fallback
-    )
+    return HouseResult(asc=asc, mc=mc, cusps=cusps, system=used, requested_system=system, polar_fallback=fallback)
 
 
 def house_of(longitude: float, cusps: tuple[float, ...]) -> int:

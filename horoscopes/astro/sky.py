@@ -126,16 +126,11 @@ class SkyOfDay:
             else {"from": change.previous_sign, "to": change.sign, "time": when(change)},
             "moon_phase": self.moon_phase,
             "illumination": round(self.illumination, 3),
-            "lunar_event": None
-            if event is None
-            else {"kind": event.kind, "sign": event.sign, "time": when(event)},
+            "lunar_event": None if event is None else {"kind": event.kind, "sign": event.sign, "time": when(event)},
             "ingresses": [
-                {"point": x.point, "sign": x.sign, "retrograde": x.retrograde, "time": when(x)}
-                for x in self.ingresses
+                {"point": x.point, "sign": x.sign, "retrograde": x.retrograde, "time": when(x)} for x in self.ingresses
             ],
-            "stations": [
-                {"point": x.point, "kind": x.kind, "sign": x.sign, "time": when(x)} for x in self.stations
-            ],
+            "stations": [{"point": x.point, "kind": x.kind, "sign": x.sign, "time": when(x)} for x in self.stations],
             "aspects": [{"a": x.a, "b": x.b, "kind": x.kind, "time": when(x)} for x in self.aspects],
             "retrograde": list(self.retrograde),
             "positions": {
@@ -255,9 +250,7 @@ def _lunar_events(grid: DayGrid) -> list[LunarEvent]:
         values = [wrap180(e - angle) for e in elongation]
         for root in find_crossings(grid.days, values, fn, grid.start, grid.end):
             utc, local = stamp(root, grid.zone)
-            found.append(
-                LunarEvent(kind=kind, sign=sign_of(body_longitude("moon", root)), utc=utc, local=local)
-            )
+            found.append(LunarEvent(kind=kind, sign=sign_of(body_longitude("moon", root)), utc=utc, local=local))
     return found
 
 
@@ -281,9 +274,7 @@ def _stations(grid: DayGrid, name: str) -> list[Station]:
     longitude = body_longitude(name, root)
     utc, local = stamp(root, grid.zone)
     kind = "retrograde" if speed_start > 0.0 else "direct"
-    return [
-        Station(point=name, kind=kind, sign=sign_of(longitude), longitude=longitude, utc=utc, local=local)
-    ]
+    return [Station(point=name, kind=kind, sign=sign_of(longitude), longitude=longitude, utc=utc, local=local)]
 
 
 def _exact_aspects(grid: DayGrid) -> list[ExactAspect]:

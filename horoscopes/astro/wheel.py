@@ -150,17 +150,13 @@ class _Canvas:
 
     def ray(self, longitude: float, r1: float, r2: float, color: tuple[int, ...], width: float) -> None:
         """Radial segment at a longitude between two radii."""
-        self.draw.line(
-            (self.xy(longitude, r1), self.xy(longitude, r2)), fill=color, width=max(1, round(width))
-        )
+        self.draw.line((self.xy(longitude, r1), self.xy(longitude, r2)), fill=color, width=max(1, round(width)))
 
     def text(self, longitude: float, radius: float, text: str, size: float, color: tuple[int, ...]) -> None:
         """Text centred on a polar position."""
         self.draw.text(self.xy(longitude, radius), text, font=_font(round(size)), fill=color, anchor="mm")
 
-    def outward_text(
-        self, longitude: float, radius: float, text: str, size: float, color: tuple[int, ...]
-    ) -> None:
+    def outward_text(self, longitude: float, radius: float, text: str, size: float, color: tuple[int, ...]) -> None:
         """Text just outside a radius, anchored so that it extends away from the centre."""
         x, y = self.xy(longitude, radius)
         dx, dy = x - self.c, y - self.c
@@ -186,18 +182,14 @@ def _draw_zodiac_fills(overlay: _Canvas) -> None:
     """Sign sectors tinted by element."""
     for i, sign in enumerate(SIGNS):
         color = ELEMENT_COLORS[SIGN_ELEMENT[sign]]
-        overlay.annulus_sector(
-            30.0 * i, 30.0 * (i + 1), R_ZODIAC_INNER, R_ZODIAC_OUTER, _with_alpha(color, 40)
-        )
+        overlay.annulus_sector(30.0 * i, 30.0 * (i + 1), R_ZODIAC_INNER, R_ZODIAC_OUTER, _with_alpha(color, 40))
 
 
 def _draw_zodiac(canvas: _Canvas, unit: float) -> None:
     """Sign glyphs, sign boundaries, degree ticks and the ring's edges."""
     for i, sign in enumerate(SIGNS):
         canvas.ray(30.0 * i, R_ZODIAC_INNER, R_ZODIAC_OUTER, INK_FAINT, 1.2 * unit)
-        canvas.text(
-            30.0 * i + 15.0, R_SIGN_GLYPH, SIGN_GLYPHS[sign], 46 * unit, ELEMENT_COLORS[SIGN_ELEMENT[sign]]
-        )
+        canvas.text(30.0 * i + 15.0, R_SIGN_GLYPH, SIGN_GLYPHS[sign], 46 * unit, ELEMENT_COLORS[SIGN_ELEMENT[sign]])
     for degree in range(360):
         if degree % 30 == 0:
             continue
@@ -250,9 +242,7 @@ def _draw_aspects(overlay: _Canvas, chart: Chart, radius: float, unit: float) ->
         alpha = round(80 + 160 * strength)
         width = (1.2 + 2.2 * strength) * unit
         p1, p2 = overlay.xy(a, radius), overlay.xy(b, radius)
-        overlay.draw.line(
-            (p1, p2), fill=_with_alpha(ASPECT_COLORS[aspect.kind], alpha), width=max(1, round(width))
-        )
+        overlay.draw.line((p1, p2), fill=_with_alpha(ASPECT_COLORS[aspect.kind], alpha), width=max(1, round(width)))
 
 
 def _draw_planets(canvas: _Canvas, chart: Chart, radius: float, unit: float) -> None:
@@ -274,14 +264,10 @@ def _draw_planets(canvas: _Canvas, chart: Chart, radius: float, unit: float) -> 
         # Degree over minute as one upright block: radial stacking reads ambiguously inside clusters.
         x, y = canvas.xy(place, R_LABEL)
         half_line = 10.5 * unit
-        canvas.draw.text(
-            (x, y - half_line), f"{position.degree}°", font=_font(round(20 * unit)), fill=INK, anchor="mm"
-        )
+        canvas.draw.text((x, y - half_line), f"{position.degree}°", font=_font(round(20 * unit)), fill=INK, anchor="mm")
         minute_text = f"{position.minute:02d}'" + (RETROGRADE_GLYPH if retro else "")
         minute_color = RETRO_RED if retro else INK_SOFT
-        canvas.draw.text(
-            (x, y + half_line), minute_text, font=_font(round(16 * unit)), fill=minute_color, anchor="mm"
-        )
+        canvas.draw.text((x, y + half_line), minute_text, font=_font(round(16 * unit)), fill=minute_color, anchor="mm")
         canvas.draw.ellipse(_dot(canvas, lon, radius, 3.4 * unit), fill=color)
 
 

@@ -95,9 +95,7 @@ class _Pen:
         """A line width in pixels, never below one."""
         return max(1, round(k * self.r))
 
-    def box(
-        self, x: float, y: float, rx: float, ry: float | None = None
-    ) -> tuple[float, float, float, float]:
+    def box(self, x: float, y: float, rx: float, ry: float | None = None) -> tuple[float, float, float, float]:
         """Bounding box of an ellipse."""
         ry = rx if ry is None else ry
         x0, y0 = self.pt(x - rx, y - ry)
@@ -116,9 +114,7 @@ class _Pen:
         width: float = 0.0,
     ) -> None:
         """A filled and/or outlined circle or ellipse."""
-        self.draw.ellipse(
-            self.box(x, y, rx, ry), fill=fill, outline=outline, width=self.px(width) if outline else 0
-        )
+        self.draw.ellipse(self.box(x, y, rx, ry), fill=fill, outline=outline, width=self.px(width) if outline else 0)
 
     def poly(
         self,
@@ -129,9 +125,7 @@ class _Pen:
         width: float = 0.0,
     ) -> None:
         """A polygon."""
-        self.draw.polygon(
-            self.pts(points), fill=fill, outline=outline, width=self.px(width) if outline else 0
-        )
+        self.draw.polygon(self.pts(points), fill=fill, outline=outline, width=self.px(width) if outline else 0)
 
     def line(self, points: Sequence[Point], *, fill: RGB = GOLD, width: float = 0.04) -> None:
         """A polyline with rounded joints."""
@@ -179,9 +173,7 @@ class _Pen:
 # ---------------------------------------------------------------------------------------------- geometry
 
 
-def _star_points(
-    x: float, y: float, r_out: float, r_in: float, n: int, rotation: float = -90.0
-) -> list[Point]:
+def _star_points(x: float, y: float, r_out: float, r_in: float, n: int, rotation: float = -90.0) -> list[Point]:
     """Vertices of an n-pointed star."""
     points = []
     for i in range(2 * n):
@@ -271,8 +263,7 @@ def _cup(pen: _Pen, x: float, y: float, h: float) -> None:
     rim = top + 0.06 * h
     half = 0.31 * h
     bowl = [
-        (x + half * math.cos(math.radians(a)), rim + 0.42 * h * math.sin(math.radians(a)))
-        for a in range(0, 181, 10)
+        (x + half * math.cos(math.radians(a)), rim + 0.42 * h * math.sin(math.radians(a))) for a in range(0, 181, 10)
     ]
     pen.poly(bowl, fill=GOLD, outline=GOLD_DARK, width=0.02 * h)
     pen.arc(x, rim, half * 0.82, 20, 160, ry=0.3 * h, fill=GOLD_LIGHT, width=0.025 * h)
@@ -456,12 +447,8 @@ def _m_hierophant(p: _Pen) -> None:
         a, b = (sign * -0.62, 0.35), (sign * 0.5, 1.05)
         p.line([a, b], fill=GOLD_LIGHT, width=0.07)
         p.circle(a[0], a[1], 0.13, outline=GOLD_LIGHT, width=0.06)
-        p.line(
-            [(b[0] - sign * 0.05, b[1] - 0.08), (b[0] + sign * 0.1, b[1] - 0.22)], fill=GOLD_LIGHT, width=0.06
-        )
-        p.line(
-            [(b[0] - sign * 0.14, b[1] - 0.22), (b[0] - sign * 0.0, b[1] - 0.4)], fill=GOLD_LIGHT, width=0.06
-        )
+        p.line([(b[0] - sign * 0.05, b[1] - 0.08), (b[0] + sign * 0.1, b[1] - 0.22)], fill=GOLD_LIGHT, width=0.06)
+        p.line([(b[0] - sign * 0.14, b[1] - 0.22), (b[0] - sign * 0.0, b[1] - 0.4)], fill=GOLD_LIGHT, width=0.06)
 
 
 def _m_lovers(p: _Pen) -> None:
@@ -554,9 +541,7 @@ def _m_justice(p: _Pen) -> None:
 def _m_hanged_man(p: _Pen) -> None:
     p.line([(-0.7, 1.2), (-0.7, -0.92), (0.7, -0.92), (0.7, 1.2)], fill=GOLD_DARK, width=0.1)
     for x in (-0.7, 0.7):
-        p.poly(
-            _ellipse_points(x + (0.12 if x < 0 else -0.12), -0.6, 0.1, 0.04, 30 if x < 0 else -30), fill=LEAF
-        )
+        p.poly(_ellipse_points(x + (0.12 if x < 0 else -0.12), -0.6, 0.1, 0.04, 30 if x < 0 else -30), fill=LEAF)
     p.line([(0, -0.92), (0, -0.7)], fill=GOLD, width=0.035)
     p.line([(0, -0.7), (0, 0.06)], fill=GOLD_LIGHT, width=0.09)
     p.line([(-0.24, -0.34), (0.24, -0.34)], fill=GOLD_LIGHT, width=0.09)
@@ -577,16 +562,12 @@ def _m_death(p: _Pen) -> None:
     for i in range(5):
         angle = math.radians(-90 + 72 * i + 36)
         p.poly(
-            _ellipse_points(
-                0.58 * math.cos(angle), -0.25 + 0.58 * math.sin(angle), 0.2, 0.07, math.degrees(angle)
-            ),
+            _ellipse_points(0.58 * math.cos(angle), -0.25 + 0.58 * math.sin(angle), 0.2, 0.07, math.degrees(angle)),
             fill=LEAF,
         )
     for i in range(5):
         angle = math.radians(-90 + 72 * i)
-        p.circle(
-            0.28 * math.cos(angle), -0.25 + 0.28 * math.sin(angle), 0.3, fill=CREAM, outline=GOLD, width=0.03
-        )
+        p.circle(0.28 * math.cos(angle), -0.25 + 0.28 * math.sin(angle), 0.3, fill=CREAM, outline=GOLD, width=0.03)
     p.circle(0, -0.25, 0.2, fill=CREAM, outline=GOLD, width=0.03)
     p.circle(0, -0.25, 0.09, fill=GOLD)
 
@@ -926,9 +907,7 @@ def _draw_crown(pen: _Pen, rank: int, x: float, y: float, w: float) -> None:
         ]
         pen.poly(helmet, fill=GOLD, outline=GOLD_DARK, width=w * 0.03)
         pen.line([(x - w * 0.22, band_top), (x + w * 0.22, band_top)], fill=DEEP, width=w * 0.05)
-        pen.poly(
-            _ellipse_points(x + w * 0.12, band_top - w * 0.5, w * 0.24, w * 0.07, -30), fill=(210, 80, 80)
-        )
+        pen.poly(_ellipse_points(x + w * 0.12, band_top - w * 0.5, w * 0.24, w * 0.07, -30), fill=(210, 80, 80))
         return
     points = 3 if rank == 13 else 5
     spikes = [(x - w * 0.42, band_bottom)]
@@ -938,9 +917,7 @@ def _draw_crown(pen: _Pen, rank: int, x: float, y: float, w: float) -> None:
         spikes.append((x + w * fx, band_top - (w * 0.34 if tall else w * 0.08)))
     spikes.append((x + w * 0.42, band_bottom))
     pen.poly(spikes, fill=GOLD, outline=GOLD_DARK, width=w * 0.03)
-    pen.rect(
-        x - w * 0.42, band_top, x + w * 0.42, band_bottom, fill=GOLD_LIGHT, outline=GOLD_DARK, width=w * 0.025
-    )
+    pen.rect(x - w * 0.42, band_top, x + w * 0.42, band_bottom, fill=GOLD_LIGHT, outline=GOLD_DARK, width=w * 0.025)
     for i in range(points):
         fx = -0.42 + 0.84 * (2 * i + 1) / (points * 2)
         pen.circle(x + w * fx, band_top - w * 0.36, w * 0.045, fill=CREAM if rank == 13 else GOLD_LIGHT)
@@ -972,10 +949,7 @@ def _vertical_gradient(size: tuple[int, int], top: RGB, bottom: RGB) -> Image.Im
     column = Image.new("RGB", (1, height))
     span = max(1, height - 1)
     column.putdata(
-        [
-            tuple(round(a + (b - a) * y / span) for a, b in zip(top, bottom, strict=True))
-            for y in range(height)
-        ]
+        [tuple(round(a + (b - a) * y / span) for a, b in zip(top, bottom, strict=True)) for y in range(height)]
     )
     # Stretching a single column sideways is far cheaper than blending two full-size images.
     return column.resize((width, height), Image.Resampling.NEAREST)
@@ -1105,10 +1079,7 @@ def _name_lines(draw: ImageDraw.ImageDraw, name: str, width: int) -> tuple[list[
     best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
     lines = [" ".join(words[:best]), " ".join(words[best:])]
     size = round(width * 0.062)
-    while (
-        size > 8
-        and max(draw.textlength(line, font=_font(FONT_CONDENSED, size)) for line in lines) > max_width
-    ):
+    while size > 8 and max(draw.textlength(line, font=_font(FONT_CONDENSED, size)) for line in lines) > max_width:
         size -= 1
     return lines, _font(FONT_CONDENSED, size)
 
@@ -1269,9 +1240,7 @@ def _shadow(size: tuple[int, int], radius: int) -> Image.Image:
     """A soft dark glow that lifts a card off the background."""
     pad = max(6, size[0] // 14)
     canvas = Image.new("L", (size[0] + 2 * pad, size[1] + 2 * pad), 0)
-    ImageDraw.Draw(canvas).rounded_rectangle(
-        (pad, pad, pad + size[0], pad + size[1]), radius=radius, fill=190
-    )
+    ImageDraw.Draw(canvas).rounded_rectangle((pad, pad, pad + size[0], pad + size[1]), radius=radius, fill=190)
     alpha = canvas.filter(ImageFilter.BoxBlur(pad // 2))
     shadow = Image.new("RGBA", canvas.size, (0, 0, 0, 255))
     shadow.putalpha(alpha)
@@ -1291,9 +1260,7 @@ def _badge(draw: ImageDraw.ImageDraw, x: float, y: float, number: int, size: int
     """A numbered gold medallion marking a position."""
     r = size / 2
     draw.ellipse((x - r, y - r, x + r, y + r), fill=DEEP, outline=GOLD, width=max(2, size // 12))
-    draw.text(
-        (x, y + 1), str(number), font=_font(FONT_BOLD, round(size * 0.52)), fill=GOLD_LIGHT, anchor="mm"
-    )
+    draw.text((x, y + 1), str(number), font=_font(FONT_BOLD, round(size * 0.52)), fill=GOLD_LIGHT, anchor="mm")
 
 
 def _title(draw: ImageDraw.ImageDraw, text: str, width: int, size: int) -> None:
@@ -1330,9 +1297,7 @@ def _label(draw: ImageDraw.ImageDraw, lines: Sequence[_Line], x: int, y: int, wi
             cursor += font.size * 1.25
 
 
-def _slot_lines(
-    layout: _Layout, spread: str, index: int, drawn: DrawnCard, lang: str, extra: int
-) -> list[_Line]:
+def _slot_lines(layout: _Layout, spread: str, index: int, drawn: DrawnCard, lang: str, extra: int) -> list[_Line]:
     """The label of one position: its number and name, then the card's name and orientation if room allows."""
     meta = SPREADS[spread]
     size = layout.label_size

@@ -20,8 +20,13 @@ def staff_client(client, django_user_model):
 def failed_update() -> TelegramUpdate:
     update = updates.load("message_start")
     return TelegramUpdate.objects.create(
-        update_id=update["update_id"], status=UpdateStatus.FAILED, kind="message", chat_id=5000000001,
-        payload=update, error="Traceback ...\ntelegram.error.BadRequest: boom", started_at=timezone.now(),
+        update_id=update["update_id"],
+        status=UpdateStatus.FAILED,
+        kind="message",
+        chat_id=5000000001,
+        payload=update,
+        error="Traceback ...\ntelegram.error.BadRequest: boom",
+        started_at=timezone.now(),
     )
 
 

@@ -58,7 +58,7 @@ def test_concurrent_deliveries_are_claimed_exactly_once():
         try:
             barrier.wait()
             results.append(update_claim(update_id=update["update_id"], payload=update))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -39,7 +39,9 @@ def test_runbot_answers_start_by_polling(bot_settings):
 @pytest.mark.django_db(transaction=True)
 def test_runbot_skips_an_update_the_webhook_already_processed(bot_settings):
     update = updates.load("message_start")
-    TelegramUpdate.objects.create(update_id=update["update_id"], status=UpdateStatus.DONE, started_at="2026-01-01T00:00Z")
+    TelegramUpdate.objects.create(
+        update_id=update["update_id"], status=UpdateStatus.DONE, started_at="2026-01-01T00:00Z"
+    )
     bot_settings.push_update(update)
 
     run("runbot", "--timeout", "0", "--batches", "1")
@@ -66,7 +68,9 @@ def test_set_webhook_registers_url_secret_updates_and_commands(bot_settings, set
     assert call.params["secret_token"] == settings.TELEGRAM_WEBHOOK_SECRET
     assert "pre_checkout_query" in call.params["allowed_updates"]
     assert call.params.get("drop_pending_updates") in (None, False)
-    menus = {call.params.get("language_code"): call.params["commands"] for call in bot_settings.calls_to("setMyCommands")}
+    menus = {
+        call.params.get("language_code"): call.params["commands"] for call in bot_settings.calls_to("setMyCommands")
+    }
     assert {"ru", "en", None} <= set(menus)
     assert {"command": "start", "description": "Main menu"} in menus["en"]
     assert {"command": "start", "description": "Главное меню"} in menus["ru"]

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_q.models import Schedule
 
-from bot.schedules import SCHEDULES, ScheduleSpec, schedules_sync
+from bot.schedules import ScheduleSpec, all_schedules, schedules_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +16,11 @@ def snapshot() -> list[tuple]:
 
 def test_migrate_already_synced_and_a_second_sync_changes_nothing():
     before = snapshot()
-    assert [name for name, *_ in before] == sorted(spec.name for spec in SCHEDULES)
+    assert [name for name, *_ in before] == sorted(spec.name for spec in all_schedules())
 
     counts = schedules_sync()
 
-    assert counts == {"created": 0, "updated": 0, "deleted": 0, "unchanged": len(SCHEDULES)}
+    assert counts == {"created": 0, "updated": 0, "deleted": 0, "unchanged": len(all_schedules())}
     assert snapshot() == before
 
 
@@ -28,8 +28,9 @@ def test_changed_spec_is_updated_and_its_next_run_recomputed():
     original = Schedule.objects.get(name="prune claimed updates")
     changed = tuple(
         ScheduleSpec(spec.name, spec.func, spec.schedule_type, cron="5 3 * * *")
-        if spec.name == "prune claimed updates" else spec
-        for spec in SCHEDULES
+        if spec.name == "prune claimed updates"
+        else spec
+        for spec in all_schedules()
     )
 
     counts = schedules_sync(changed)
@@ -45,7 +46,9 @@ def test_changed_spec_is_updated_and_its_next_run_recomputed():
 def test_stale_own_schedules_are_pruned_and_foreign_ones_kept():
     Schedule.objects.create(name="old job", func="bot.tasks.gone", schedule_type=Schedule.DAILY)
     Schedule.objects.create(name="staff's own", func="math.floor", schedule_type=Schedule.DAILY)
-    Schedule.objects.create(name="cluster heartbeat", func="bot.tasks.heartbeat", schedule_type=Schedule.MINUTES, minutes=1)
+    Schedule.objects.create(
+        name="cluster heartbeat", func="bot.tasks.heartbeat", schedule_type=Schedule.MINUTES, minutes=1
+    )
 
     counts = schedules_sync()
 

@@ -39,8 +39,11 @@ def test_start_greets_in_russian_with_the_menu(bot_settings):
     [call] = bot_settings.calls_to("sendMessage")
     assert int(call.params["chat_id"]) == CHAT
     assert "Анна" in call.params["text"]
-    keyboard = [button["text"] if isinstance(button, dict) else button
-                for row in call.params["reply_markup"]["keyboard"] for button in row]
+    keyboard = [
+        button["text"] if isinstance(button, dict) else button
+        for row in call.params["reply_markup"]["keyboard"]
+        for button in row
+    ]
     assert "🔮 Гороскоп" in keyboard
     assert "🃏 Таро" in keyboard
     user = TelegramUser.objects.get(telegram_id=CHAT)
@@ -96,11 +99,14 @@ def test_replayed_update_is_processed_once(bot_settings):
 def test_update_stuck_in_processing_is_taken_again(bot_settings):
     update = updates.load("message_start")
     TelegramUpdate.objects.create(
-        update_id=update["update_id"], status=UpdateStatus.PROCESSING,
+        update_id=update["update_id"],
+        status=UpdateStatus.PROCESSING,
         started_at=timezone.now() - timedelta(seconds=120),
     )
     fresh = updates.load("message_start")
-    TelegramUpdate.objects.create(update_id=fresh["update_id"], status=UpdateStatus.PROCESSING, started_at=timezone.now())
+    TelegramUpdate.objects.create(
+        update_id=fresh["update_id"], status=UpdateStatus.PROCESSING, started_at=timezone.now()
+    )
 
     stale_response, fresh_response = post(update, fresh)
 
@@ -157,7 +163,8 @@ def test_malformed_bodies_get_a_clear_4xx(bot_settings, body, status):
     async def scenario() -> int:
         async with AsgiServer() as server:
             response = await server.client.post(
-                "/telegram/webhook/", content=body,
+                "/telegram/webhook/",
+                content=body,
                 headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
             )
             return response.status_code
@@ -247,7 +254,8 @@ def test_nul_and_lone_surrogates_are_stored_safely(bot_settings):
     async def scenario() -> int:
         async with AsgiServer() as server:
             response = await server.client.post(
-                "/telegram/webhook/", content=body,
+                "/telegram/webhook/",
+                content=body,
                 headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
             )
             return response.status_code

@@ -4,7 +4,9 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from bot.models import TelegramUpdate
 from tests.asgi import WEBHOOK, AsgiServer

@@ -16,9 +16,7 @@ from urllib.parse import urlsplit
 
 from bot.fake_api import HttpReply, HttpRequest, LoopbackServer, json_reply, solid_png
 
-FAILURE_KINDS = frozenset(
-    {"server_error", "rate_limited", "slow", "garbage", "empty", "bad_gateway", "unauthorized"}
-)
+FAILURE_KINDS = frozenset({"server_error", "rate_limited", "slow", "garbage", "empty", "bad_gateway", "unauthorized"})
 MAX_IMAGE_SIDE = 2048
 DEFAULT_MODELS = ("fake-llm", "fake-image")
 
@@ -267,11 +265,7 @@ class FakeOpenAI:
         if path.startswith("/files/") and request.method == "GET":
             with self._lock:
                 image = self._images.get(path[len("/files/") :])
-            return (
-                HttpReply(200, image, "image/png")
-                if image
-                else _openai_error(404, "Not found", kind="not_found")
-            )
+            return HttpReply(200, image, "image/png") if image else _openai_error(404, "Not found", kind="not_found")
         if self.latency > 0:
             time.sleep(self.latency)
         if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -283,9 +277,7 @@ class FakeOpenAI:
             time.sleep(failure.delay)
         kind = failure.kind if failure is not None else None
         if kind == "server_error":
-            return _openai_error(
-                500, "The server had an error while processing your request.", kind="server_error"
-            )
+            return _openai_error(500, "The server had an error while processing your request.", kind="server_error")
         if kind == "bad_gateway":
             return HttpReply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         if kind == "unauthorized":
@@ -302,9 +294,7 @@ class FakeOpenAI:
             headers = (("retry-after", str(failure.retry_after)), ("x-ratelimit-remaining-requests", "0"))
             return HttpReply(reply.status, reply.body, reply.content_type, headers)
         if kind == "garbage":
-            return HttpReply(
-                200, b'{"id": "chatcmpl-broken", "choices": [<html>upstream hiccup', "application/json"
-            )
+            return HttpReply(200, b'{"id": "chatcmpl-broken", "choices": [<html>upstream hiccup', "application/json")
         empty = kind == "empty"
         if request.method == "POST" and path == "/v1/chat/completions":
             return self._chat_completion(body, empty=empty)
@@ -312,10 +302,7 @@ class FakeOpenAI:
             return self._image_generation(body, empty=empty)
         if request.method == "GET" and path == "/v1/models":
             created = int(time.time())
-            data = [
-                {"id": name, "object": "model", "created": created, "owned_by": "fake"}
-                for name in self.models
-            ]
+            data = [{"id": name, "object": "model", "created": created, "owned_by": "fake"} for name in self.models]
             return json_reply(200, {"object": "list", "data": data})
         if request.method == "GET" and path.startswith("/v1/models/"):
             name = path[len("/v1/models/") :]
@@ -326,9 +313,7 @@ class FakeOpenAI:
                     kind="invalid_request_error",
                     code="model_not_found",
                 )
-            return json_reply(
-                200, {"id": name, "object": "model", "created": int(time.time()), "owned_by": "fake"}
-            )
+            return json_reply(200, {"id": name, "object": "model", "created": int(time.time()), "owned_by": "fake"})
         return _openai_error(
             404,
             f"Unknown request URL: {request.method} {path}.",
@@ -339,21 +324,15 @@ class FakeOpenAI:
     def _chat_completion(self, body: Any, *, empty: bool) -> HttpReply:
         """POST /v1/chat/completions (non-streaming)."""
         if not isinstance(body, dict):
-            return _openai_error(
-                400, "We could not parse the JSON body of your request.", kind="invalid_request_error"
-            )
+            return _openai_error(400, "We could not parse the JSON body of your request.", kind="invalid_request_error")
         model = body.get("model")
         messages = body.get("messages")
         if not isinstance(model, str) or not model:
-            return _openai_error(
-                400, "you must provide a model parameter", kind="invalid_request_error", param="model"
-            )
+            return _openai_error(400, "you must provide a model parameter", kind="invalid_request_error", param="model")
         if (
             not isinstance(messages, list)
             or not messages
-            or not all(
-                isinstance(message, dict) and isinstance(message.get("role"), str) for message in messages
-            )
+            or not all(isinstance(message, dict) and isinstance(message.get("role"), str) for message in messages)
         ):
             return _openai_error(
                 400,
@@ -404,9 +383,7 @@ class FakeOpenAI:
     def _image_generation(self, body: Any, *, empty: bool) -> HttpReply:
         """POST /v1/images/generations: solid-colour PNGs of the requested size."""
         if not isinstance(body, dict):
-            return _openai_error(
-                400, "We could not parse the JSON body of your request.", kind="invalid_request_error"
-            )
+            return _openai_error(400, "We could not parse the JSON body of your request.", kind="invalid_request_error")
         prompt = body.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             return _openai_error(400, "prompt is required", kind="invalid_request_error", param="prompt")
@@ -417,9 +394,7 @@ class FakeOpenAI:
         match = re.fullmatch(r"(\d{1,5})x(\d{1,5})", size) if isinstance(size, str) else None
         if size == "auto":
             width = height = 1024
-        elif (
-            match and 0 < int(match.group(1)) <= MAX_IMAGE_SIDE and 0 < int(match.group(2)) <= MAX_IMAGE_SIDE
-        ):
+        elif match and 0 < int(match.group(1)) <= MAX_IMAGE_SIDE and 0 < int(match.group(2)) <= MAX_IMAGE_SIDE:
             width, height = int(match.group(1)), int(match.group(2))
         else:
             return _openai_error(400, f"Invalid size '{size}'", kind="invalid_request_error", param="size")

@@ -212,9 +212,7 @@ def test_send_photo_of_bytes_that_are_not_an_image_fails_like_telegram(fake: Fak
 def test_send_document_and_media_group(fake: FakeBotAPI) -> None:
     async def scenario(bot: Bot) -> tuple[Any, Any]:
         document = await bot.send_document(CHAT, b'{"a": 1}', filename="my_data.json", caption="Ваши данные")
-        album = await bot.send_media_group(
-            CHAT, [InputMediaPhoto(png_of(30, 20)), InputMediaPhoto(png_of(20, 30))]
-        )
+        album = await bot.send_media_group(CHAT, [InputMediaPhoto(png_of(30, 20)), InputMediaPhoto(png_of(20, 30))])
         return document, album
 
     document, album = run_bot(fake, scenario)
@@ -265,13 +263,9 @@ def test_edit_message_text_updates_the_message_and_refuses_a_no_op_edit(fake: Fa
 
     async def scenario(bot: Bot) -> Any:
         sent = await bot.send_message(CHAT, "Шаг 1", reply_markup=keyboard)
-        edited = await bot.edit_message_text(
-            "Шаг 2", chat_id=CHAT, message_id=sent.message_id, reply_markup=keyboard
-        )
+        edited = await bot.edit_message_text("Шаг 2", chat_id=CHAT, message_id=sent.message_id, reply_markup=keyboard)
         with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
-            await bot.edit_message_text(
-                "Шаг 2", chat_id=CHAT, message_id=sent.message_id, reply_markup=keyboard
-            )
+            await bot.edit_message_text("Шаг 2", chat_id=CHAT, message_id=sent.message_id, reply_markup=keyboard)
         without_keyboard = await bot.edit_message_text("Шаг 2", chat_id=CHAT, message_id=sent.message_id)
         return edited, without_keyboard
 
@@ -425,9 +419,7 @@ def test_webhook_needs_https_on_an_allowed_port(fake: FakeBotAPI) -> None:
 
 def test_set_and_get_my_commands_per_language(fake: FakeBotAPI) -> None:
     async def scenario(bot: Bot) -> tuple[Any, Any]:
-        await bot.set_my_commands(
-            [BotCommand("start", "Начать"), BotCommand("profile", "Профиль")], language_code="ru"
-        )
+        await bot.set_my_commands([BotCommand("start", "Начать"), BotCommand("profile", "Профиль")], language_code="ru")
         await bot.set_my_commands([BotCommand("start", "Start")])
         return await bot.get_my_commands(language_code="ru"), await bot.get_my_commands()
 
@@ -507,9 +499,7 @@ def test_server_errors_raise_network_error(fake: FakeBotAPI, kind: str) -> None:
     for _ in range(2):
         with pytest.raises(NetworkError):
             run_bot(fake, lambda bot: bot.send_message(CHAT, "hi"))
-    assert (
-        [call.status for call in fake.sent_to(CHAT)] == [500, 500] if kind == "server_error" else [502, 502]
-    )
+    assert [call.status for call in fake.sent_to(CHAT)] == [500, 500] if kind == "server_error" else [502, 502]
     assert run_bot(fake, lambda bot: bot.send_message(CHAT, "hi")).text == "hi"
 
 
@@ -692,11 +682,7 @@ def test_ptb_updater_long_polls_pushed_updates(fake: FakeBotAPI) -> None:
 
     async def main() -> None:
         application = (
-            Application.builder()
-            .token(fake.token)
-            .base_url(fake.base_url)
-            .base_file_url(fake.base_file_url)
-            .build()
+            Application.builder().token(fake.token).base_url(fake.base_url).base_file_url(fake.base_file_url).build()
         )
         application.add_handler(CommandHandler("help", echo))
         async with application:
@@ -840,9 +826,7 @@ def test_custom_responder_and_max_tokens(llm: FakeOpenAI) -> None:
     reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hello"}])
     assert reply.choices[0].message.content == "echo: hello"
     llm.responder = lambda request: "word " * 200
-    cut = client.chat.completions.create(
-        model="m", messages=[{"role": "user", "content": "x"}], max_tokens=10
-    )
+    cut = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}], max_tokens=10)
     assert cut.choices[0].finish_reason == "length" and len(cut.choices[0].message.content) == 40
 
 
@@ -880,11 +864,7 @@ def test_server_error_raises_internal_server_error(llm: FakeOpenAI) -> None:
     with pytest.raises(openai.InternalServerError):
         client_for(llm).chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
     assert llm.calls[-1].status == 500
-    assert (
-        client_for(llm)
-        .chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
-        .choices
-    )
+    assert client_for(llm).chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}]).choices
 
 
 def test_rate_limited_raises_rate_limit_error_with_retry_after(llm: FakeOpenAI) -> None:
@@ -897,9 +877,7 @@ def test_rate_limited_raises_rate_limit_error_with_retry_after(llm: FakeOpenAI) 
 def test_slow_answer_and_client_timeout_raise_api_timeout_error(llm: FakeOpenAI) -> None:
     llm.fail_next("slow", delay=1.0)
     with pytest.raises(openai.APITimeoutError):
-        client_for(llm, timeout=0.2).chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "x"}]
-        )
+        client_for(llm, timeout=0.2).chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
 
 
 def test_garbage_and_empty_answers(llm: FakeOpenAI) -> None:

@@ -113,9 +113,7 @@ def test_quadrant_and_whole_sign_definitions(ramc_lat):
     whole = compute_houses(ramc, EPS, lat, "whole_sign")
     for i in range(12):
         assert diff(equal.cusps[i], equal.asc + 30 * i) < TOL
-        assert whole.cusps[i] % 30.0 == pytest.approx(0.0, abs=TOL) or whole.cusps[i] % 30 == pytest.approx(
-            30
-        )
+        assert whole.cusps[i] % 30.0 == pytest.approx(0.0, abs=TOL) or whole.cusps[i] % 30 == pytest.approx(30)
     assert 0.0 <= (whole.asc - whole.cusps[0]) % 360.0 < 30.0
 
 

@@ -166,9 +166,7 @@ def test_meeus_example_22a_nutation_and_obliquity():
 def test_meeus_example_12_sidereal_time():
     """Meeus ex. 12.a/b: 1987-04-10 0h UT apparent sidereal time 13h10m46.1351s; 19:21 UT mean 8h34m57.09s."""
     day = to_ephem_day(datetime(1987, 4, 10, tzinfo=UTC))
-    assert apparent_sidereal_time(day) == pytest.approx(
-        (13 + 10 / 60 + 46.1351 / 3600) * 15.0, abs=0.3 * ARCSEC
-    )
+    assert apparent_sidereal_time(day) == pytest.approx((13 + 10 / 60 + 46.1351 / 3600) * 15.0, abs=0.3 * ARCSEC)
     later = to_ephem_day(datetime(1987, 4, 10, 19, 21, tzinfo=UTC))
     t = julian_centuries_tt(later)
     dpsi, deps = nutation(t)
@@ -183,10 +181,7 @@ def test_sidereal_time_matches_pyephem():
         observer = ephem.Observer()
         observer.lon, observer.lat = "0", "0"
         observer.date = ephem.Date(moment)
-        assert (
-            diff(apparent_sidereal_time(to_ephem_day(moment)), math.degrees(observer.sidereal_time()))
-            < ARCSEC
-        )
+        assert diff(apparent_sidereal_time(to_ephem_day(moment)), math.degrees(observer.sidereal_time())) < ARCSEC
 
 
 def test_mean_node_epoch_value_and_rate():
@@ -201,9 +196,7 @@ def test_mean_node_epoch_value_and_rate():
 def test_naive_and_aware_utc_agree():
     """A naive datetime is UTC; an aware one in another zone is converted."""
     naive = planet_positions(datetime(2024, 1, 1, 12, 0))
-    aware = planet_positions(
-        datetime(2024, 1, 1, 15, 0, tzinfo=__import__("zoneinfo").ZoneInfo("Europe/Moscow"))
-    )
+    aware = planet_positions(datetime(2024, 1, 1, 15, 0, tzinfo=__import__("zoneinfo").ZoneInfo("Europe/Moscow")))
     assert naive["moon"].longitude == pytest.approx(aware["moon"].longitude, abs=1e-9)
 
 

@@ -135,16 +135,12 @@ def test_moon_sign_change_is_exact():
     assert sky.moon_sign == noon_sign
 
 
-@pytest.mark.parametrize(
-    ("day", "tz"), [(date(2024, 4, 2), "Europe/Moscow"), (date(2025, 1, 14), "America/New_York")]
-)
+@pytest.mark.parametrize(("day", "tz"), [(date(2024, 4, 2), "Europe/Moscow"), (date(2025, 1, 14), "America/New_York")])
 def test_exact_aspects_are_exact_and_complete(day, tz):
     """Every reported aspect is exact at its moment, and a brute-force scan finds no others."""
     sky = sky_of_day(day, tz)
     for aspect in sky.aspects:
-        assert separation_at(aspect.a, aspect.b, aspect.utc) == pytest.approx(
-            ASPECTS[aspect.kind], abs=2 / 3600
-        )
+        assert separation_at(aspect.a, aspect.b, aspect.utc) == pytest.approx(ASPECTS[aspect.kind], abs=2 / 3600)
     start, end = local_day_bounds(day, tz)
     bodies = [name for name in PLANETS if name != "mean_node"]
     scan: set[tuple[str, str, str]] = set()
@@ -229,9 +225,7 @@ def test_transits_include_angles_and_exact_moments(natal):
     assert mars.kind == "sextile" and mars.exact_local is not None
     assert mars.exact_local.date() == date(2024, 4, 23)
     exact_lon = body_longitude("mars", to_ephem_day(mars.exact_utc))
-    assert abs((exact_lon - natal.points["sun"].longitude + 180) % 360 - 180) == pytest.approx(
-        60.0, abs=2 / 3600
-    )
+    assert abs((exact_lon - natal.points["sun"].longitude + 180) % 360 - 180) == pytest.approx(60.0, abs=2 / 3600)
 
 
 def test_transits_of_a_moment_to_itself_are_exact_conjunctions():

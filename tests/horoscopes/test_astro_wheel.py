@@ -72,9 +72,7 @@ def test_wheel_without_birth_time_and_polar_and_sizes():
     assert decode(render_wheel(no_time, lang="ru")).size == (1280, 1280)
     assert decode(render_wheel(polar, lang="ru")).size == (1280, 1280)
     assert decode(render_wheel(polar, size=640)).size == (640, 640)
-    assert render_wheel(no_time) != render_wheel(
-        compute_chart(datetime(1990, 5, 15, 12, tzinfo=UTC), 55.7558, 37.6173)
-    )
+    assert render_wheel(no_time) != render_wheel(compute_chart(datetime(1990, 5, 15, 12, tzinfo=UTC), 55.7558, 37.6173))
 
 
 def test_bundled_font_has_every_glyph():

@@ -104,11 +104,7 @@ def test_meanings_are_short_and_differ_between_orientations(key: str) -> None:
 
 def test_no_meaning_is_reused_across_cards() -> None:
     texts = Counter(
-        card.meanings[o][a][lang]
-        for card in load_deck()
-        for o in ORIENTATIONS
-        for a in AREAS
-        for lang in LANGS
+        card.meanings[o][a][lang] for card in load_deck() for o in ORIENTATIONS for a in AREAS for lang in LANGS
     )
     assert [text for text, count in texts.items() if count > 1] == []
 

@@ -22,7 +22,7 @@ Send a location pin as @55.75,37.62. Quit with /quit or Ctrl+D.
 class Command(BaseCommand):
     help = "Talk to the bot in the terminal, no bot token needed (a fake Bot API stands in for Telegram)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--user-id", type=int, default=100000001, help="the Telegram id you play")
         parser.add_argument("--name", default="Console", help="your first name as Telegram reports it")
         parser.add_argument("--language", default="ru", help="your Telegram app language (e.g. ru, en)")
@@ -32,8 +32,9 @@ class Command(BaseCommand):
         # There is no worker in the console: background tasks run inline, right after they are queued.
         Conf.SYNC = True
         files = Path(options["files"]) if options["files"] else Path(tempfile.gettempdir()) / "astrobot-console"
-        user = ConsoleUser(telegram_id=options["user_id"], first_name=options["name"],
-                           language_code=options["language"])
+        user = ConsoleUser(
+            telegram_id=options["user_id"], first_name=options["name"], language_code=options["language"]
+        )
         asyncio.run(self._run(user, files))
 
     async def _run(self, user: ConsoleUser, files: Path) -> None:
@@ -41,8 +42,13 @@ class Command(BaseCommand):
         with FakeBotAPI() as api:
             application = build_application(token=api.token, base_url=api.base_url, base_file_url=api.base_file_url)
             async with application:
-                console = Console(api=api, application=application, user=user, files_dir=files,
-                                  bold=("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", ""))
+                console = Console(
+                    api=api,
+                    application=application,
+                    user=user,
+                    files_dir=files,
+                    bold=("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", ""),
+                )
                 self.stdout.write(BANNER)
                 loop = asyncio.get_running_loop()
                 while True:

@@ -9,7 +9,7 @@ from bot.application import build_application
 class Command(BaseCommand):
     help = "Remove the webhook (e.g. to switch to polling). Pending updates are kept unless you insist."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--drop-pending-updates",
             action="store_true",

@@ -4,8 +4,8 @@ import signal
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connections
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 from telegram.error import Conflict, InvalidToken
 
 from bot.application import build_application
@@ -27,7 +27,7 @@ Meanwhile you can talk to the bot in a local console, no token needed:
 class Command(BaseCommand):
     help = "Run the bot with long polling (development). Uses the same handlers and claims as the webhook."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--timeout", type=int, default=30, help="long-polling timeout in seconds")
         parser.add_argument(
             "--wait-for-token",
@@ -79,4 +79,3 @@ class Command(BaseCommand):
             await stop.wait()
 
         asyncio.run(wait())
-

@@ -19,14 +19,22 @@ class Command(BaseCommand):
             ("max connections", info.max_connections),
             ("allowed updates", ", ".join(info.allowed_updates or ()) or "(Telegram's default)"),
             ("ip address", info.ip_address or "-"),
-            ("last error", f"{info.last_error_date:%Y-%m-%d %H:%M:%S %Z}: {info.last_error_message}"
-             if info.last_error_date else "none"),
-            ("last sync error", f"{info.last_synchronization_error_date:%Y-%m-%d %H:%M:%S %Z}"
-             if info.last_synchronization_error_date else "none"),
+            (
+                "last error",
+                f"{info.last_error_date:%Y-%m-%d %H:%M:%S %Z}: {info.last_error_message}"
+                if info.last_error_date
+                else "none",
+            ),
+            (
+                "last sync error",
+                f"{info.last_synchronization_error_date:%Y-%m-%d %H:%M:%S %Z}"
+                if info.last_synchronization_error_date
+                else "none",
+            ),
         ]
         for name, value in rows:
             self.stdout.write(f"{name:>16}: {value}")
 
-    async def _info(self):  # noqa: ANN202
+    async def _info(self):
         async with build_application() as application:
             return await application.bot.get_webhook_info()

@@ -21,9 +21,7 @@ def parse_utc(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(cleaned)
     except ValueError as exc:
-        raise CommandError(
-            f"--utc: expected an ISO date and time like 1990-05-15T10:30, got {text!r}"
-        ) from exc
+        raise CommandError(f"--utc: expected an ISO date and time like 1990-05-15T10:30, got {text!r}") from exc
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -40,9 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--lat", type=float, required=True, help="latitude in degrees, north positive")
         parser.add_argument("--lon", type=float, required=True, help="longitude in degrees, east positive")
         parser.add_argument("--house-system", default="placidus", choices=HOUSE_SYSTEMS)
-        parser.add_argument(
-            "--no-houses", action="store_true", help="birth time unknown: no houses, Asc or MC"
-        )
+        parser.add_argument("--no-houses", action="store_true", help="birth time unknown: no houses, Asc or MC")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument("--lang", default="en", choices=("ru", "en"), help="language of the table")
         parser.add_argument("--png", metavar="FILE", help="also write the chart wheel to this PNG file")
