@@ -11,8 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from horoscopes.tarot import SPREADS, card_keys, draw, draw_for_day, render_card, render_spread
+from horoscopes.tarot import SPREADS, card_keys, draw, draw_for_day, draw_spread, load_deck, render_card, render_spread
 from horoscopes.tarot.images import clear_caches
+from horoscopes.tarot.interpret import interpret_offline
+from horoscopes.tarot.render import _custom_face, spread_image
 
 DRAWS = 100_000
 DAY_KEY = "benchmark"  # any fixed key: uniformity must not depend on which one
@@ -103,6 +105,28 @@ def main() -> None:
     report("card_render_ms_warm", median_ms(lambda: render_card("the_star", width=400), cold=False), "ms", 4)
     spread_bytes = render_spread("celtic_cross", celtic)
     report("celtic_cross_jpeg_kb", len(spread_bytes) / 1024, "KB", 0)
+    # Every card of the spread replaced by a staff-uploaded picture (a 1000 x 1750 PNG each).
+    custom = {card.key: render_card(card.key, width=1000) for card in celtic}
+    report(
+        "celtic_cross_staff_pictures_render_ms_cold",
+        median_ms(lambda: (_custom_face.cache_clear(), spread_image("celtic_cross", celtic, custom=custom)), cold=True),
+        "ms",
+    )
+    report(
+        "celtic_cross_staff_pictures_render_ms_warm",
+        median_ms(lambda: spread_image("celtic_cross", celtic, custom=custom), cold=False),
+        "ms",
+    )
+    deck = {card.key: card for card in load_deck()}
+    report(
+        "celtic_cross_offline_interpretation_ms",
+        median_ms(
+            lambda: interpret_offline(spread_key="celtic_cross", drawn=celtic, deck=deck, area="love", question="Q"),
+            cold=False,
+        ),
+        "ms",
+        3,
+    )
 
     keys = card_keys()
     index = {key: i for i, key in enumerate(keys)}
@@ -121,6 +145,14 @@ def main() -> None:
     print(f"draw_chi2_orientation: {chi_orient:.2f} (df=1)")
     report("draw_chi2_orientation_p", chi2_sf(chi_orient, 1))
     report("draw_one_card_us", draw_us, "us")
+
+    # Each position of a spread must be as fair as a single draw: the card in the Celtic cross's outcome slot.
+    outcome: Counter = Counter()
+    for _ in range(DRAWS):
+        outcome[index[draw_spread("celtic_cross")[-1].key]] += 1
+    chi_outcome = chi_square(outcome, len(keys), DRAWS)
+    print(f"celtic_outcome_position_chi2_cards: {chi_outcome:.1f} (df={len(keys) - 1})")
+    report("celtic_outcome_position_chi2_cards_p", chi2_sf(chi_outcome, len(keys) - 1))
 
     day_counts: Counter = Counter()
     start = time.perf_counter()

@@ -38,3 +38,12 @@ class BotConfig(AppConfig):
 
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="bot.sync_schedules")
         post_execute.connect(_report_task_failure, dispatch_uid="bot.report_task_failure")
+
+        # /my_data and /delete_me cover the raw updates kept for replay (users.services registries).
+        from bot.services import updates_export_for_user, updates_forget_user
+        from users.services import USER_DATA_ERASERS, USER_DATA_EXPORTERS
+
+        if updates_export_for_user not in USER_DATA_EXPORTERS:
+            USER_DATA_EXPORTERS.append(updates_export_for_user)
+        if updates_forget_user not in USER_DATA_ERASERS:
+            USER_DATA_ERASERS.append(updates_forget_user)

@@ -34,6 +34,15 @@ class Button:
     callback_data: str | None = None
     url: str | None = None
     message: dict | None = None  # the bot message an inline button sits under
+    invoice: dict | None = None  # the invoice a "Pay" button pays (payload, amount, subscription period)
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """The person pays an invoice: Telegram asks the bot (pre-checkout), then reports the payment."""
+
+    payload: str
+    subscription_period: int | None = None
 
 
 @dataclass
@@ -66,7 +75,8 @@ class Console:
     buttons: list[Button] = field(default_factory=list)
     files_dir: Path | None = None
     bold: tuple[str, str] = ("", "")
-    _update_ids: Any = field(default_factory=lambda: itertools.count(int(time.time())))
+    # Microseconds: a console started again later never reuses an id (claims would drop it as a replay).
+    _update_ids: Any = field(default_factory=lambda: itertools.count(time.time_ns() // 1000))
     _message_ids: Any = field(default_factory=lambda: itertools.count(1))
     _seen: int = 0
     _reply_keyboard: list[Button] = field(default_factory=list)
@@ -121,6 +131,11 @@ class Console:
             if not 1 <= number <= len(self.buttons):
                 return f"There is no button #{number}."
             button = self.buttons[number - 1]
+            if button.invoice is not None:
+                return Checkout(button.invoice["payload"], button.invoice.get("subscription_period"))
+            link = next((call for call in self.api.calls_to("createInvoiceLink") if call.result == button.url), None)
+            if button.url and link is not None:
+                return Checkout(link.params["payload"], link.params.get("subscription_period"))
             if button.url:
                 return f"(this button opens {button.url})"
             if button.callback_data is not None:
@@ -131,10 +146,42 @@ class Console:
             return self.location_update(float(match[1]), float(match[2]))
         return self.text_update(line)
 
-    async def send(self, update: dict) -> list[str]:
+    async def send(self, update: "dict | Checkout") -> list[str]:
         """Process one update through the real handlers; the lines to show for what the bot did."""
+        if isinstance(update, Checkout):
+            return await self.pay(update)
         await update_process(self.application, update)
         return self.render_new_calls()
+
+    async def pay(self, checkout: Checkout) -> list[str]:
+        """Pay an invoice in Telegram Stars as Telegram would: pre-checkout first, the payment if the bot agrees."""
+        chat_id = self.user.telegram_id
+        query = self.api.make_pre_checkout_update(chat_id, checkout.payload, first_name=self.user.first_name)
+        query["update_id"] = next(self._update_ids)
+        query["pre_checkout_query"]["from"] = self.user.as_user()
+        await update_process(self.application, query)
+        answers = [
+            call
+            for call in self.api.calls_to("answerPreCheckoutQuery")
+            if call.params.get("pre_checkout_query_id") == query["pre_checkout_query"]["id"]
+        ]
+        if not answers or not answers[-1].params.get("ok"):
+            reason = answers[-1].params.get("error_message", "") if answers else "the bot did not answer in time"
+            return [f"  (Telegram refused the payment) {reason}", *self.render_new_calls()]
+        amount = query["pre_checkout_query"]["total_amount"]
+        expires = int(time.time()) + checkout.subscription_period if checkout.subscription_period else None
+        paid = self.api.make_successful_payment_update(
+            chat_id,
+            checkout.payload,
+            is_recurring=bool(checkout.subscription_period),
+            is_first_recurring=bool(checkout.subscription_period),
+            subscription_expiration_date=expires,
+            first_name=self.user.first_name,
+        )
+        paid["update_id"] = next(self._update_ids)
+        paid["message"]["from"] = self.user.as_user()
+        await update_process(self.application, paid)
+        return [f"  (you paid {amount} ⭐)", *self.render_new_calls()]
 
     def render_new_calls(self) -> list[str]:
         calls = self.api.calls[self._seen :]
@@ -171,6 +218,10 @@ class Console:
             self._remember_keyboard(markup, result)
         elif call.method.startswith("send"):
             self._inline = []
+        if call.method == "sendInvoice":
+            # Telegram shows a Pay button under every invoice.
+            total = sum(price.get("amount", 0) for price in params.get("prices", []))
+            self._inline = [Button(f"Pay {total} {params.get('currency')}", invoice=params), *self._inline]
         return lines
 
     def _remember_keyboard(self, markup: dict, message: dict) -> None:

@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
+
+if TYPE_CHECKING:
+    from users.models import TelegramUser
 
 UPDATE_KINDS = (
     "message",
@@ -112,6 +116,21 @@ def updates_prune(*, older_than_days: int | None = None) -> int:
     days = settings.TELEGRAM_CLAIM_KEEP_DAYS if older_than_days is None else older_than_days
     deleted, _ = TelegramUpdate.objects.filter(received_at__lt=timezone.now() - timedelta(days=days)).delete()
     return deleted
+
+
+def updates_export_for_user(user: "TelegramUser") -> tuple[str, list[dict]]:
+    """/my_data: the raw updates of the user's chat still kept (failed ones, for staff to replay)."""
+    rows = TelegramUpdate.objects.filter(chat_id=user.telegram_id, payload__isnull=False).order_by("received_at")
+    kept = [
+        {"update_id": r.update_id, "received_at": r.received_at.isoformat(), "status": r.status, "update": r.payload}
+        for r in rows
+    ]
+    return "telegram_updates_kept", kept
+
+
+def updates_forget_user(user: "TelegramUser") -> None:
+    """/delete_me: keep the update ids (replays must stay duplicates), drop the chat, raw updates and errors."""
+    TelegramUpdate.objects.filter(chat_id=user.telegram_id).update(chat_id=None, payload=None, error="")
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:

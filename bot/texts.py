@@ -9,11 +9,6 @@ MENU_PREMIUM = _("💎 Premium")
 MENU_PROFILE = _("👤 Profile")
 MENU_HELP = _("❓ Help")
 
-GREETING = _(
-    "Hello, {name}! I am Astrobot ✨\n\n"
-    "Daily horoscopes, tarot readings and a natal chart computed from the real sky. "
-    "Choose what you would like in the menu below."
-)
 GREETING_BACK = _("Welcome back, {name}! The menu is below.")
 FRIEND = _("friend")
 

@@ -180,12 +180,92 @@ TELEGRAM_CLAIM_STALE_AFTER = env.int("TELEGRAM_CLAIM_STALE_AFTER", default=90)
 TELEGRAM_CLAIM_KEEP_DAYS = env.int("TELEGRAM_CLAIM_KEEP_DAYS", default=7)
 PUBLIC_URL = env.str("PUBLIC_URL", default="")
 BOT_SUPPORT_CONTACT = env.str("BOT_SUPPORT_CONTACT", default="")
+# Sending from the worker (bot/sender.py): messages per second for the whole bot (Telegram allows about
+# 30), and seconds between two messages to one chat (Telegram: about one a second).
+TELEGRAM_SEND_RATE = env.float("TELEGRAM_SEND_RATE", default=30.0)
+TELEGRAM_SEND_CHAT_INTERVAL = env.float("TELEGRAM_SEND_CHAT_INTERVAL", default=1.0)
 
 # --- LLM (optional) ---------------------------------------------------------------------------------
 LLM_BASE_URL = env.str("LLM_BASE_URL", default="")
 LLM_API_KEY = env.str("LLM_API_KEY", default="")
 LLM_MODEL = env.str("LLM_MODEL", default="gpt-4o-mini")
 LLM_TIMEOUT = env.float("LLM_TIMEOUT", default=30.0)
+# Attempts after the first one (timeouts, 5xx, 429, unusable answers), with backoff, all within LLM_DEADLINE
+# seconds per text; then the offline writer takes over. After LLM_BREAKER_FAILURES failed calls in a row
+# (within LLM_BREAKER_SECONDS) the LLM is not tried for that long: texts come from the offline writer.
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
+LLM_DEADLINE = env.float("LLM_DEADLINE", default=90.0)
+LLM_TEMPERATURE = env.float("LLM_TEMPERATURE", default=0.8)
+LLM_BREAKER_FAILURES = env.int("LLM_BREAKER_FAILURES", default=3)
+LLM_BREAKER_SECONDS = env.int("LLM_BREAKER_SECONDS", default=300)
+# "schema" asks for JSON by schema (OpenAI, OpenRouter, most local servers); "object" for JSON mode only;
+# "off" when the endpoint supports neither (the prompt still asks for JSON).
+LLM_JSON_MODE = env.str("LLM_JSON_MODE", default="schema")
+# Estimated cost per model, USD per million tokens [input, output]. LLM_PRICES (JSON) adds or overrides,
+# e.g. LLM_PRICES={"my-model": [0.2, 0.6]}. A model without a price is logged with an empty cost.
+LLM_PRICES = {
+    "gpt-4o-mini": [0.15, 0.60],
+    "gpt-4o": [2.50, 10.00],
+    "gpt-4.1": [2.00, 8.00],
+    "gpt-4.1-mini": [0.40, 1.60],
+    "gpt-4.1-nano": [0.10, 0.40],
+    "gpt-5": [1.25, 10.00],
+    "gpt-5-mini": [0.25, 2.00],
+    "gpt-5-nano": [0.05, 0.40],
+    **env.json("LLM_PRICES", default={}),
+}
+
+# --- Horoscopes and the daily push ------------------------------------------------------------------
+# The sky behind the general daily texts is computed for this zone (one text per sign and date for all).
+HOROSCOPE_SKY_TZ = env.str("HOROSCOPE_SKY_TZ", default="Europe/Moscow")
+# One push run sends for at most this many seconds (below the task timeout of 120 s); the next
+# minute's run continues where it stopped.
+PUSH_RUN_SECONDS = env.int("PUSH_RUN_SECONDS", default=100)
+# Premium users' personal horoscopes are written this many minutes before their push time.
+PUSH_PREPARE_MINUTES = env.int("PUSH_PREPARE_MINUTES", default=60)
+
+# --- Payments: Telegram Stars (default), YooKassa (optional) ----------------------------------------
+PAYMENTS_STARS_ENABLED = env.bool("PAYMENTS_STARS_ENABLED", default=True)
+# A pending Stars invoice older than this is closed: paying it later is refused with a pointer to /premium.
+PAYMENTS_INVOICE_TTL_HOURS = env.int("PAYMENTS_INVOICE_TTL_HOURS", default=48)
+# Premium reminders, in days before the end (each sent once per end date).
+PAYMENTS_REMINDER_DAYS = tuple(env.list("PAYMENTS_REMINDER_DAYS", cast=int, default=[3, 1]))
+# Telegram chat id that gets reconciliation differences (0: logs and Sentry only).
+PAYMENTS_STAFF_CHAT_ID = env.int("PAYMENTS_STAFF_CHAT_ID", default=0)
+# A fake card provider for the local console and demos; never in production.
+PAYMENTS_FAKE_PROVIDER = env.bool("PAYMENTS_FAKE_PROVIDER", default=False) and (DEBUG or TESTING)
+YOOKASSA_SHOP_ID = env.str("YOOKASSA_SHOP_ID", default="")
+YOOKASSA_SECRET_KEY = env.str("YOOKASSA_SECRET_KEY", default="")
+YOOKASSA_API_URL = env.str("YOOKASSA_API_URL", default="https://api.yookassa.ru/v3")
+YOOKASSA_TIMEOUT = env.float("YOOKASSA_TIMEOUT", default=15.0)
+# Where the payment page sends the user back (default: the bot's t.me link).
+YOOKASSA_RETURN_URL = env.str("YOOKASSA_RETURN_URL", default="")
+# 54-FZ receipt: VAT code of the item (1: no VAT) and, when the shop has several, its tax system code.
+YOOKASSA_VAT_CODE = env.int("YOOKASSA_VAT_CODE", default=1)
+YOOKASSA_TAX_SYSTEM_CODE = env.int("YOOKASSA_TAX_SYSTEM_CODE", default=0)
+# Notifications are only a hint (we re-fetch the payment); the sender's address is checked as well.
+YOOKASSA_CHECK_IP = env.bool("YOOKASSA_CHECK_IP", default=True)
+YOOKASSA_ALLOWED_IPS = env.list(
+    "YOOKASSA_ALLOWED_IPS",
+    default=[
+        "185.71.76.0/27",
+        "185.71.77.0/27",
+        "77.75.153.0/25",
+        "77.75.156.11/32",
+        "77.75.156.35/32",
+        "77.75.154.128/25",
+        "2a02:5180::/32",
+    ],
+)
+# Reverse proxies in front of the web process that append to X-Forwarded-For (0: use the peer address).
+PAYMENTS_PROXY_COUNT = env.int("PAYMENTS_PROXY_COUNT", default=0)
+
+# --- Tarot -------------------------------------------------------------------------------------------
+# Keys the card of the day (empty: SECRET_KEY), so nobody can work out tomorrow's card from their own id.
+TAROT_DAY_SECRET = env.str("TAROT_DAY_SECRET", default="")
+# Readings (three cards, Celtic cross) per user's local day; the card of the day is always free.
+TAROT_FREE_DAILY_READINGS = env.int("TAROT_FREE_DAILY_READINGS", default=1)
+TAROT_PREMIUM_DAILY_READINGS = env.int("TAROT_PREMIUM_DAILY_READINGS", default=20)
 
 # --- Task queue (django-q2 on the ORM broker) ---------------------------------------------------------
 Q_CLUSTER = {

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from bot.views import health
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("health", health, name="health"),
     path("health/", health),
     path("admin/", admin.site.urls),
+    path("payments/", include("payments.urls")),
 ]

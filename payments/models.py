@@ -1,1 +1,247 @@
-# Create your models here.
+"""Plans, payments, Stars subscriptions and Premium reminders."""
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Telegram Stars subscriptions renew every 30 days, exactly (Bot API: subscription_period=2592000).
+STARS_SUBSCRIPTION_DAYS = 30
+STARS_SUBSCRIPTION_PERIOD = STARS_SUBSCRIPTION_DAYS * 24 * 60 * 60
+
+# Readable in a support chat and unambiguous when dictated: no 0/O or 1/I.
+_PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def public_id_new() -> str:
+    """A fresh public payment id: 12 characters, about 60 random bits."""
+    return "".join(secrets.choice(_PUBLIC_ID_ALPHABET) for _ in range(12))
+
+
+class Provider(models.TextChoices):
+    STARS = "stars", _("Telegram Stars")
+    YOOKASSA = "yookassa", _("YooKassa")
+    FAKE = "fake", _("Test provider")
+
+
+class Currency(models.TextChoices):
+    XTR = "XTR", _("Telegram Stars")
+    RUB = "RUB", _("roubles")
+
+
+class Plan(models.Model):
+    """What a user can buy: a number of days of Premium, priced in Stars and (optionally) in roubles."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=32)
+    name_en = models.CharField(_("name (English)"), max_length=32)
+    days = models.PositiveIntegerField(_("days of Premium"))
+    price_stars = models.PositiveIntegerField(_("price in Telegram Stars"), null=True, blank=True)
+    price_rub = models.DecimalField(_("price in roubles"), max_digits=10, decimal_places=2, null=True, blank=True)
+    is_subscription = models.BooleanField(
+        _("Stars subscription"),
+        default=False,
+        help_text=_("Renews itself every 30 days through Telegram Stars until the user or staff cancels it."),
+    )
+    is_active = models.BooleanField(_("on sale"), default=True)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gt=0), name="payments_plan_days_positive"),
+            models.CheckConstraint(
+                condition=Q(price_stars__isnull=True) | Q(price_stars__gt=0), name="payments_plan_stars_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_rub__isnull=True) | Q(price_rub__gt=0), name="payments_plan_rub_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def clean(self) -> None:
+        """A subscription is a monthly Stars product; every plan needs some price."""
+        if self.is_subscription:
+            if self.days != STARS_SUBSCRIPTION_DAYS:
+                raise ValidationError({"days": _("A Stars subscription renews every 30 days: set 30 days.")})
+            if not self.price_stars:
+                raise ValidationError({"price_stars": _("A Stars subscription needs a price in Stars.")})
+            if self.price_rub:
+                raise ValidationError({"price_rub": _("A Stars subscription is paid in Stars only.")})
+        if not self.price_stars and not self.price_rub:
+            raise ValidationError(_("Set a price in Stars, in roubles, or both."))
+
+    def name(self, language: str) -> str:
+        """The plan's name in a language (English for anything but Russian)."""
+        return self.name_ru if language == "ru" else self.name_en
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", _("created")
+    PENDING = "pending", _("pending")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+    CANCELED = "canceled", _("canceled")
+    REFUNDED = "refunded", _("refunded")
+
+
+# Statuses from which a payment may still be paid: what the provider confirms wins over our bookkeeping.
+OPEN_STATUSES = (PaymentStatus.CREATED, PaymentStatus.PENDING)
+
+
+class Subscription(models.Model):
+    """A Telegram Stars subscription: the first payment opens it, each renewal is a further payment."""
+
+    user = models.ForeignKey(
+        "users.TelegramUser",
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subscriptions",
+    )
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="subscriptions")
+    # editUserStarSubscription takes the charge id of the payment that started the subscription.
+    charge_id = models.CharField(_("first charge id"), max_length=255, unique=True)
+    expires_at = models.DateTimeField(_("paid until"), null=True, blank=True)
+    canceled_at = models.DateTimeField(_("auto-renewal cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    renewed_at = models.DateTimeField(_("last renewal"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Stars subscription")
+        verbose_name_plural = _("Stars subscriptions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.charge_id[:16]}"
+
+    def renews(self, now: datetime | None = None) -> bool:
+        """Whether Telegram will charge the next period."""
+        now = now or timezone.now()
+        return self.canceled_at is None and self.expires_at is not None and self.expires_at > now
+
+
+class Payment(models.Model):
+    """One attempt to pay for a plan, through one provider; its status changes only in payments.services."""
+
+    public_id = models.CharField(_("public id"), max_length=16, unique=True, default=public_id_new)
+    user = models.ForeignKey(
+        "users.TelegramUser",
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
+    )
+    # Kept when the user erases their data, so that staff can still match a refund request to a payment.
+    payer_ref = models.CharField(_("payer reference"), max_length=32, blank=True, db_index=True)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    # Copied from the plan when the payment is created: staff may edit the plan afterwards.
+    days = models.PositiveIntegerField(_("days of Premium"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.CREATED, db_index=True
+    )
+    provider_payment_id = models.CharField(_("provider's payment id"), max_length=255, blank=True)
+    idempotence_key = models.CharField(_("idempotence key"), max_length=64, blank=True)
+    confirmation_url = models.URLField(_("payment page"), max_length=1000, blank=True)
+    receipt_email = models.EmailField(_("receipt e-mail"), blank=True)
+    subscription = models.ForeignKey(
+        Subscription,
+        verbose_name=_("Stars subscription"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
+    )
+    is_recurring = models.BooleanField(_("subscription renewal"), default=False)
+    premium_until = models.DateTimeField(_("Premium until after this payment"), null=True, blank=True)
+    raw = models.JSONField(_("provider data"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+        constraints = [
+            # A provider's charge is credited at most once, whatever path (update, webhook, poll) reports it.
+            models.UniqueConstraint(
+                fields=["provider", "provider_payment_id"],
+                condition=~Q(provider_payment_id=""),
+                name="payments_payment_provider_id_unique",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_payment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["provider", "status", "created_at"], name="payments_provider_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} · {self.amount_display()}"
+
+    def amount_display(self) -> str:
+        """The amount as people write it: 150 ⭐ or 299 ₽."""
+        if self.currency == Currency.XTR:
+            return f"{int(self.amount)} ⭐"
+        value = f"{self.amount:.2f}".removesuffix(".00")
+        return f"{value} ₽"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_END = "before_end", _("before the end")
+    ENDED = "ended", _("ended")
+
+
+class PremiumNotice(models.Model):
+    """A Premium reminder or end notice sent to a user, at most once per end date and kind."""
+
+    user = models.ForeignKey(
+        "users.TelegramUser", verbose_name=_("user"), on_delete=models.CASCADE, related_name="premium_notices"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    days_before = models.PositiveSmallIntegerField(_("days before the end"), default=0)
+    premium_until = models.DateTimeField(_("Premium until"))
+    status = models.CharField(_("delivery"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Premium notice")
+        verbose_name_plural = _("Premium notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "days_before", "premium_until"], name="payments_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.days_before}"
+
+
+class StarsLedgerCursor(models.Model):
+    """How far the daily reconciliation has read Telegram's Stars transaction list (oldest first)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    offset = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Stars reconciliation cursor")
+        verbose_name_plural = _("Stars reconciliation cursors")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.offset}"

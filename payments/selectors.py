@@ -1,9 +1,11 @@
 """Reads of the payments app, among them the one Premium check every feature goes through."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from payments.models import OPEN_STATUSES, Currency, Payment, PaymentStatus, Plan, Provider, Subscription
 from users.models import TelegramUser
 
 
@@ -11,3 +13,124 @@ def user_is_premium(user: TelegramUser, *, at: datetime | None = None) -> bool:
     """Whether the user has Premium at the given moment (now by default): Premium is a date, never a flag."""
     moment = at or timezone.now()
     return user.premium_until is not None and user.premium_until > moment
+
+
+def plans_for_sale() -> list[Plan]:
+    """Active plans in display order."""
+    return list(Plan.objects.filter(is_active=True).order_by("position", "id"))
+
+
+def plan_for_sale(*, plan_id: int) -> Plan | None:
+    """An active plan, or None."""
+    return Plan.objects.filter(pk=plan_id, is_active=True).first()
+
+
+def user_subscription(*, user_id: int, now: datetime | None = None) -> Subscription | None:
+    """The user's current Stars subscription (paid period not over), renewing or not."""
+    now = now or timezone.now()
+    return (
+        Subscription.objects.filter(user_id=user_id, expires_at__gt=now)
+        .select_related("plan")
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def user_payments(*, user_id: int, limit: int = 5) -> list[Payment]:
+    """The user's latest payments (for /paysupport); Stars invoices never paid are not payments."""
+    unpaid_invoices = (PaymentStatus.PENDING, PaymentStatus.CANCELED, PaymentStatus.FAILED)
+    return list(
+        Payment.objects.filter(user_id=user_id)
+        .exclude(status=PaymentStatus.CREATED)
+        .exclude(provider=Provider.STARS, status__in=unpaid_invoices)
+        .select_related("plan")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def user_receipt_email(*, user_id: int) -> str:
+    """The e-mail the user last had a receipt sent to ("" if never)."""
+    return (
+        Payment.objects.filter(user_id=user_id)
+        .exclude(receipt_email="")
+        .order_by("-created_at")
+        .values_list("receipt_email", flat=True)
+        .first()
+        or ""
+    )
+
+
+def payment_by_public_id(*, public_id: str) -> Payment | None:
+    """A payment by the id users and invoices carry."""
+    return Payment.objects.filter(public_id=public_id).select_related("plan", "user").first()
+
+
+# Why a pre-checkout query is refused; the handler words each for the user.
+PRECHECKOUT_UNKNOWN = "unknown"
+PRECHECKOUT_NOT_YOURS = "not_yours"
+PRECHECKOUT_PAID = "paid"
+PRECHECKOUT_CLOSED = "closed"
+PRECHECKOUT_AMOUNT = "amount"
+
+
+def payment_precheckout_problem(*, payload: str, telegram_id: int, total_amount: int, currency: str) -> str:
+    """Why Telegram must not take this payment ("" when it may): ours, pending, the payer's, the same amount."""
+    payment = Payment.objects.filter(public_id=payload, provider=Provider.STARS).select_related("user").first()
+    if payment is None:
+        return PRECHECKOUT_UNKNOWN
+    if payment.user is None or payment.user.telegram_id != telegram_id:
+        return PRECHECKOUT_NOT_YOURS
+    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+        return PRECHECKOUT_PAID
+    if payment.status != PaymentStatus.PENDING:
+        return PRECHECKOUT_CLOSED
+    if currency != Currency.XTR or total_amount != int(payment.amount) or payment.amount != int(payment.amount):
+        return PRECHECKOUT_AMOUNT
+    return ""
+
+
+def payments_to_poll(*, now: datetime | None = None, max_age_days: int = 7) -> QuerySet[Payment]:
+    """Open card payments the provider knows about, youngest first (older ones the provider has closed)."""
+    now = now or timezone.now()
+    return (
+        Payment.objects.filter(
+            status__in=OPEN_STATUSES,
+            created_at__gte=now - timedelta(days=max_age_days),
+        )
+        .exclude(provider=Provider.STARS)
+        .exclude(provider_payment_id="")
+        .order_by("-created_at")
+    )
+
+
+def users_for_reminder(*, days_before: int, days_after: int, now: datetime | None = None) -> QuerySet[TelegramUser]:
+    """Users whose Premium ends between `days_after` and `days_before` days from now, who can be told.
+
+    Subscribers whose subscription renews are left out: their Premium does not end.
+    """
+    now = now or timezone.now()
+    renewing = Subscription.objects.filter(canceled_at__isnull=True, expires_at__gt=now).values("user_id")
+    return (
+        TelegramUser.objects.filter(
+            premium_until__gt=now + timedelta(days=days_after),
+            premium_until__lte=now + timedelta(days=days_before),
+            blocked_at__isnull=True,
+        )
+        .exclude(pk__in=renewing)
+        .order_by("premium_until")
+    )
+
+
+def users_premium_ended(*, since: datetime, now: datetime | None = None) -> QuerySet[TelegramUser]:
+    """Users whose Premium ended after `since` (and by now)."""
+    now = now or timezone.now()
+    return TelegramUser.objects.filter(premium_until__gt=since, premium_until__lte=now).order_by("premium_until")
+
+
+def premium_counts(*, now: datetime | None = None) -> dict[str, int]:
+    """How many users have Premium now, and how many renew by subscription."""
+    now = now or timezone.now()
+    return {
+        "premium": TelegramUser.objects.filter(premium_until__gt=now).count(),
+        "renewing": Subscription.objects.filter(canceled_at__isnull=True, expires_at__gt=now).count(),
+    }

@@ -22,3 +22,19 @@ def bot_settings(settings, fake_api):
     yield fake_api
     runtime.state = runtime.BotState()
     runtime._lock = None
+
+
+@pytest.fixture
+def llm(settings, monkeypatch):
+    """A fake OpenAI-compatible server configured as the LLM, with fast retries."""
+    from horoscopes.llm import client as llm_client
+    from tests.fakes.openai_server import FakeOpenAI
+
+    monkeypatch.setattr(llm_client, "BACKOFF_SECONDS", 0.01)
+    with FakeOpenAI() as server:
+        settings.LLM_BASE_URL = server.base_url
+        settings.LLM_API_KEY = "test"
+        settings.LLM_MODEL = "fake-llm"
+        settings.LLM_PRICES = {"fake-llm": [0.5, 1.5]}
+        yield server
+        assert server.errors == []

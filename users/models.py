@@ -1,6 +1,13 @@
+import secrets
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def invite_code_new() -> str:
+    """A random, URL-safe invite code (64 bits): invite links never carry the Telegram id."""
+    return secrets.token_urlsafe(8)
 
 
 class Language(models.TextChoices):
@@ -35,6 +42,9 @@ class TelegramUser(models.Model):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_time = models.TimeField(_("birth time"), null=True, blank=True)
     birth_time_unknown = models.BooleanField(_("birth time unknown"), default=False)
+    # Which reading of a local time that happened twice or never (a DST change) the user chose: 0 or 1.
+    birth_time_fold = models.PositiveSmallIntegerField(_("birth time reading"), null=True, blank=True)
+    birth_place_id = models.PositiveIntegerField(_("birthplace GeoNames id"), null=True, blank=True)
     birth_place = models.CharField(_("birthplace"), max_length=200, blank=True)
     birth_region = models.CharField(_("birthplace region"), max_length=200, blank=True)
     birth_country = models.CharField(_("birthplace country"), max_length=2, blank=True)
@@ -47,14 +57,20 @@ class TelegramUser(models.Model):
     current_tz = models.CharField(_("current time zone"), max_length=64, default="Europe/Moscow")
     notify_enabled = models.BooleanField(_("daily notification on"), default=True)
     notify_time = models.TimeField(_("daily notification time"), default="09:00")
+    notify_changed_at = models.DateTimeField(_("notification settings changed"), null=True, blank=True)
 
     premium_until = models.DateTimeField(_("Premium until"), null=True, blank=True, db_index=True)
 
     source = models.CharField(_("source"), max_length=64, blank=True, db_index=True)
+    invite_code = models.CharField(
+        _("invite code"), max_length=16, unique=True, null=True, blank=True, default=invite_code_new
+    )
     invited_by = models.ForeignKey(
         "self", verbose_name=_("invited by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="invited"
     )
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_version = models.CharField(_("privacy policy version"), max_length=16, blank=True)
+    onboarded_at = models.DateTimeField(_("onboarding completed"), null=True, blank=True)
     blocked_at = models.DateTimeField(_("blocked the bot"), null=True, blank=True)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)

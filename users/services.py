@@ -1,12 +1,28 @@
-"""Writes of the users app."""
+"""Writes of the users app: Telegram profile, birth data, settings, growth and privacy."""
 
+import enum
+import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from users.models import Language, TelegramUser
+from horoscopes.astro.names import sun_sign_for_date
+from users.birth import BirthMoment, MomentStatus, birth_moment_utc
+from users.models import Language, Sign, TelegramUser, invite_code_new
+from users.parsing import MIN_BIRTH_YEAR
+from users.places import Place
+from users.selectors import user_invited_count, user_local_date, zone_or_none
+
+logger = logging.getLogger(__name__)
+
+# Bump when the privacy policy changes materially; the consent recorded with each user names the version.
+PRIVACY_POLICY_VERSION = "2026-11"
 
 # Refresh last_seen at most this often, so an ordinary update costs one read and no write.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -86,3 +102,328 @@ def user_premium_extend(*, user_id: int, days: int, now: datetime | None = None)
     user.premium_until = start + timedelta(days=days)
     user.save(update_fields=["premium_until"])
     return user
+
+
+# --- Conversation state --------------------------------------------------------------------------------
+
+
+def user_state_set(*, user: TelegramUser, state: str = "", data: dict | None = None) -> TelegramUser:
+    """Remember what the user was just asked (or forget it with the defaults), for whichever worker hears next."""
+    user.state = state[:32]
+    user.state_data = data or {}
+    user.save(update_fields=["state", "state_data"])
+    return user
+
+
+# --- Birth data ----------------------------------------------------------------------------------------
+
+
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+# "Leave this field as it is" for the optional arguments of user_set_birth_data.
+KEEP = _Keep.KEEP
+
+
+@dataclass(frozen=True)
+class Birthplace:
+    """A birthplace as stored with the user: a gazetteer place, or coordinates and a zone given by staff."""
+
+    name: str
+    region: str
+    country: str
+    lat: float
+    lon: float
+    tz: str
+    geoname_id: int | None = None
+
+    @classmethod
+    def from_place(cls, place: Place, lang: str) -> "Birthplace":
+        """A gazetteer place, named in the user's language."""
+        return cls(
+            name=place.name(lang),
+            region=place.region(lang),
+            country=place.country,
+            lat=place.lat,
+            lon=place.lon,
+            tz=place.tz,
+            geoname_id=place.geoname_id,
+        )
+
+
+class BirthMomentUnclear(Exception):
+    """The local birth time happened twice or never at the birthplace (a clock change): ask which is meant.
+
+    `options` are the candidate instants in UTC; pass the index of the chosen one as `fold`.
+    """
+
+    def __init__(self, moment: BirthMoment) -> None:
+        super().__init__(f"local birth time is {moment.status}")
+        self.status = moment.status
+        self.options = moment.options
+
+
+def _check_birth_date(value: date) -> None:
+    if value.year < MIN_BIRTH_YEAR:
+        raise ValueError(f"birth dates before {MIN_BIRTH_YEAR} are not accepted")
+    # Anywhere on Earth it is at most UTC+14: a date later than that is in the future for everybody.
+    if value > (timezone.now() + timedelta(hours=14)).astimezone(UTC).date():
+        raise ValueError("the birth date is in the future")
+
+
+def _check_birthplace(place: Birthplace) -> None:
+    if zone_or_none(place.tz) is None:
+        raise ValueError(f"unknown time zone: {place.tz!r}")
+    if not (-90 <= place.lat <= 90 and -180 <= place.lon <= 180):
+        raise ValueError("coordinates out of range")
+
+
+@transaction.atomic
+def user_set_birth_data(
+    *,
+    user_id: int,
+    birth_date: date | _Keep | None = KEEP,
+    birth_time: time | _Keep | None = KEEP,
+    time_unknown: bool | _Keep = KEEP,
+    place: Birthplace | _Keep | None = KEEP,
+    fold: int | None = None,
+) -> TelegramUser:
+    """Set any of birth date, time ("I don't know" is time_unknown=True) and place; recompute birth_utc and sign.
+
+    The birth moment uses the birthplace's historical rules. When the local time happened twice or never,
+    nothing is saved and BirthMomentUnclear says which instants are possible; call again with `fold`.
+    The current time zone (notifications) is never touched here.
+    """
+    user = TelegramUser.objects.select_for_update().get(pk=user_id)
+    if birth_date is not KEEP:
+        if birth_date is not None:
+            _check_birth_date(birth_date)
+        user.birth_date = birth_date
+    if birth_time is not KEEP and time_unknown is True and birth_time is not None:
+        raise ValueError("a birth time and 'time unknown' at once")
+    if birth_time is not KEEP:
+        user.birth_time = birth_time.replace(second=0, microsecond=0, tzinfo=None) if birth_time else None
+        if birth_time is not None:
+            user.birth_time_unknown = False
+    if time_unknown is not KEEP:
+        user.birth_time_unknown = bool(time_unknown)
+        if time_unknown:
+            user.birth_time = None
+    if place is not KEEP:
+        if place is None:
+            place = Birthplace(name="", region="", country="", lat=0.0, lon=0.0, tz="")
+            user.birth_lat = user.birth_lon = None
+        else:
+            _check_birthplace(place)
+            user.birth_lat, user.birth_lon = place.lat, place.lon
+        user.birth_place = place.name[:200]
+        user.birth_region = place.region[:200]
+        user.birth_country = place.country[:2]
+        user.birth_tz = place.tz
+        user.birth_place_id = place.geoname_id
+
+    user.birth_utc, user.birth_time_fold = None, None
+    if user.birth_date is not None and user.birth_tz:
+        moment = birth_moment_utc(user.birth_date, user.birth_time, user.birth_tz)
+        if moment.ok:
+            user.birth_utc = moment.utc
+        elif fold not in (0, 1):
+            raise BirthMomentUnclear(moment)
+        elif moment.status == MomentStatus.NONEXISTENT:
+            # The clocks never showed that time: keep the time they did show at the chosen instant.
+            user.birth_utc = moment.options[fold]
+            user.birth_time = user.birth_utc.astimezone(zone_or_none(user.birth_tz)).time().replace(tzinfo=None)
+        else:
+            # The time happened twice: it stays as said, and which of the two is remembered.
+            user.birth_utc, user.birth_time_fold = moment.options[fold], fold
+    if user.birth_date is not None:
+        user.sign = sun_sign_for_date(user.birth_date)
+    elif birth_date is None:
+        user.sign = ""
+    user.save()
+    return user
+
+
+def user_set_sign(*, user_id: int, sign: str) -> TelegramUser:
+    """Remember a sign chosen without a birth date (e.g. from the horoscope's sign buttons)."""
+    if sign not in Sign.values:
+        raise ValueError(f"unknown sign: {sign!r}")
+    user = TelegramUser.objects.get(pk=user_id)
+    if user.birth_date is not None:
+        raise ValueError("the sign follows from the birth date")
+    if user.sign != sign:
+        user.sign = sign
+        user.save(update_fields=["sign"])
+    return user
+
+
+# --- Settings ------------------------------------------------------------------------------------------
+
+
+def user_set_current_tz(*, user_id: int, tz: str) -> TelegramUser:
+    """Set the time zone the user lives in now (notifications, "today"); natal data stays as it is."""
+    if zone_or_none(tz) is None:
+        raise ValueError(f"unknown time zone: {tz!r}")
+    user = TelegramUser.objects.get(pk=user_id)
+    if user.current_tz != tz:
+        user.current_tz = tz
+        user.notify_changed_at = timezone.now()
+        user.save(update_fields=["current_tz", "notify_changed_at"])
+    return user
+
+
+def user_set_notify(*, user_id: int, enabled: bool | _Keep = KEEP, at: time | _Keep = KEEP) -> TelegramUser:
+    """Turn the daily notification on or off and/or set its local time (whole minutes)."""
+    user = TelegramUser.objects.get(pk=user_id)
+    if enabled is not KEEP:
+        user.notify_enabled = bool(enabled)
+    if at is not KEEP:
+        user.notify_time = at.replace(second=0, microsecond=0, tzinfo=None)
+    user.notify_changed_at = timezone.now()
+    user.save(update_fields=["notify_enabled", "notify_time", "notify_changed_at"])
+    return user
+
+
+# --- Onboarding, consent, growth -------------------------------------------------------------------------
+
+INVITE_PREFIX = "ref_"
+SOURCE_INVITE = "invite"
+_SOURCE_JUNK = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def start_payload_clean(payload: str | None) -> str:
+    """A /start payload as Telegram allows it: up to 64 of A-Z a-z 0-9 _ - (anything else is dropped)."""
+    return _SOURCE_JUNK.sub("", payload or "")[:64]
+
+
+@transaction.atomic
+def user_record_start(*, user_id: int, payload: str | None) -> TelegramUser:
+    """Record where a user came from: the first source only, and an inviter only for someone new.
+
+    `ref_<invite code>` names the inviter (never oneself, never changed once set); anything else is a
+    source tag such as an ad campaign.
+    """
+    user = TelegramUser.objects.select_for_update().get(pk=user_id)
+    payload = start_payload_clean(payload)
+    if not payload:
+        return user
+    changed = []
+    if payload.startswith(INVITE_PREFIX):
+        code = payload[len(INVITE_PREFIX) :]
+        inviter = TelegramUser.objects.filter(invite_code=code).exclude(pk=user.pk).first() if code else None
+        # Someone who already used the bot was not brought by this link.
+        if inviter is not None and user.invited_by_id is None and user.onboarded_at is None:
+            user.invited_by = inviter
+            changed.append("invited_by")
+        source = SOURCE_INVITE
+    else:
+        source = payload
+    if not user.source:
+        user.source = source
+        changed.append("source")
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def user_consent_record(*, user_id: int, version: str = PRIVACY_POLICY_VERSION) -> TelegramUser:
+    """Record that the user continued past the privacy notice (the first time, or for a newer policy)."""
+    user = TelegramUser.objects.get(pk=user_id)
+    if user.consent_at is None or user.consent_version != version:
+        user.consent_at = timezone.now()
+        user.consent_version = version
+        user.save(update_fields=["consent_at", "consent_version"])
+    return user
+
+
+def user_onboarding_complete(*, user_id: int) -> TelegramUser:
+    """Mark onboarding done (a later /start goes straight to the menu) and clear the conversation."""
+    user = TelegramUser.objects.get(pk=user_id)
+    user.onboarded_at = user.onboarded_at or timezone.now()
+    user.state, user.state_data = "", {}
+    user.save(update_fields=["onboarded_at", "state", "state_data"])
+    return user
+
+
+def user_invite_code(*, user_id: int) -> str:
+    """The user's invite code, made on first use for users who have none."""
+    user = TelegramUser.objects.get(pk=user_id)
+    if not user.invite_code:
+        user.invite_code = invite_code_new()
+        user.save(update_fields=["invite_code"])
+    return user.invite_code
+
+
+# --- Privacy: export and erase ---------------------------------------------------------------------------
+
+# Other apps add what they store about a user, from their AppConfig.ready():
+#   USER_DATA_EXPORTERS.append(fn)  where fn(user) -> (section name, JSON-serialisable data)
+#   USER_DATA_ERASERS.append(fn)    where fn(user) -> None, run inside user_erase's transaction *before* the
+#                                   user row is deleted (detach what must be kept, delete the rest).
+Exporter = Callable[[TelegramUser], tuple[str, Any]]
+Eraser = Callable[[TelegramUser], None]
+USER_DATA_EXPORTERS: list[Exporter] = []
+USER_DATA_ERASERS: list[Eraser] = []
+
+# Fields that are internal bookkeeping rather than data about the person are still exported: the user gets
+# everything. Only the primary key is left out (it means nothing outside this database).
+_EXPORT_SKIP = {"id", "invited_by"}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
+def user_data_export(*, user_id: int) -> dict[str, Any]:
+    """Everything stored about the user, as one JSON-serialisable document (/my_data)."""
+    user = TelegramUser.objects.get(pk=user_id)
+    profile = {
+        field.name: _json_value(getattr(user, field.attname))
+        for field in TelegramUser._meta.concrete_fields
+        if field.name not in _EXPORT_SKIP
+    }
+    # Who invited the user is part of the user's record; the inviter's identity is someone else's data.
+    profile["invited_by_a_friend"] = user.invited_by_id is not None
+    profile["friends_invited"] = user_invited_count(user)
+    document: dict[str, Any] = {
+        "exported_at": timezone.now().astimezone(UTC).isoformat(),
+        "local_date": user_local_date(user).isoformat(),
+        "profile": profile,
+    }
+    for exporter in USER_DATA_EXPORTERS:
+        section, data = exporter(user)
+        document[section] = _json_value(data)
+    return document
+
+
+def _admin_log_forget(user: TelegramUser) -> None:
+    """Staff edits are logged with the user's name: keep the audit trail, drop the name."""
+    from django.contrib.admin.models import LogEntry
+
+    content_type = ContentType.objects.get_for_model(TelegramUser)
+    LogEntry.objects.filter(content_type=content_type, object_id=str(user.pk)).update(
+        object_repr=f"erased user #{user.pk}", change_message=""
+    )
+
+
+@transaction.atomic
+def user_erase(*, user_id: int) -> bool:
+    """Erase a person (/delete_me, or staff on request): every app's eraser, then the user row itself.
+
+    Rows of other apps that still point at the user with CASCADE go with it; apps that must keep records
+    (payments, for accounting) detach them in their eraser first. False when there was no such user.
+    """
+    user = TelegramUser.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        return False
+    for eraser in USER_DATA_ERASERS:
+        eraser(user)
+    _admin_log_forget(user)
+    user.delete()
+    logger.info("Erased bot user #%s at their request", user_id)
+    return True

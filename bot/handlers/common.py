@@ -11,7 +11,8 @@ from telegram import ChatMember, Update
 from bot import texts
 from bot.context import BotContext
 from bot.services import update_fail
-from users.services import TelegramProfile, user_mark_blocked, user_touch
+from users.models import TelegramUser
+from users.services import TelegramProfile, language_guess, user_mark_blocked, user_touch
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,17 @@ async def chat_member_update(update: Update, context: BotContext) -> None:
     await sync_to_async(user_mark_blocked)(telegram_id=change.from_user.id, blocked=blocked)
 
 
+async def _language_of(update: Update) -> str:
+    tg_user = update.effective_user
+    if tg_user is None:
+        return settings.LANGUAGE_CODE
+    try:
+        stored = await TelegramUser.objects.filter(telegram_id=tg_user.id).values_list("language", flat=True).afirst()
+    except Exception:
+        stored = None
+    return stored or language_guess(tg_user.language_code)
+
+
 async def error_handler(update: object, context: BotContext) -> None:
     """Log the failure (Sentry picks up the log record), mark the update failed, apologise to the user."""
     error = context.error
@@ -55,7 +67,8 @@ async def error_handler(update: object, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != "private":
         return
-    language = context.db_user.language if context.db_user else settings.LANGUAGE_CODE
+    # PTB hands the error handler a fresh context (no db_user): look the language up again.
+    language = await _language_of(update)
     with translation.override(language):
         text = str(texts.ERROR)
     try:

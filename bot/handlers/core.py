@@ -1,4 +1,4 @@
-"""/start, /help, language and the main menu."""
+"""/help, language and the main menu (/start lives in onboarding)."""
 
 from asgiref.sync import sync_to_async
 from django.utils import translation
@@ -8,19 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import callback_data, keyboards, routing, texts
 from bot.context import BotContext
-from users.services import user_set_language
-
-
-def _name(update: Update) -> str:
-    user = update.effective_user
-    return (user.first_name if user and user.first_name else "") or str(texts.FRIEND)
-
-
-async def start_command(update: Update, context: BotContext) -> None:
-    """Greet the user and show the main menu."""
-    await update.effective_message.reply_text(
-        texts.GREETING.format(name=_name(update)), reply_markup=keyboards.main_menu()
-    )
+from users.services import user_set_language, user_state_set
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -54,6 +42,10 @@ async def language_callback(update: Update, context: BotContext) -> None:
 async def menu_message(update: Update, context: BotContext) -> None:
     """Route a main-menu button to its section."""
     action = keyboards.menu_actions().get(update.effective_message.text or "")
+    user = context.db_user
+    if user is not None and user.state:
+        # A menu button leaves whatever question was open: its next message is not an answer to it.
+        await sync_to_async(user_state_set)(user=user)
     handler = routing.menu_routes().get(action)
     if handler is None:
         await update.effective_message.reply_text(str(texts.SECTION_SOON), reply_markup=keyboards.main_menu())
@@ -81,8 +73,7 @@ STATES: dict = {}
 
 
 def register(application: Application) -> None:
-    """/start, /help and the language buttons."""
-    application.add_handler(CommandHandler("start", start_command, filters=routing.NEW_MESSAGE))
+    """/help and the language buttons."""
     application.add_handler(CommandHandler("help", help_command, filters=routing.NEW_MESSAGE))
     application.add_handler(
         CallbackQueryHandler(language_callback, pattern=callback_data.pattern(callback_data.LANGUAGE))

@@ -57,4 +57,4 @@ def test_replay_processes_failed_updates_again(staff_client, bot_settings):
     assert response.status_code == 200
     claim.refresh_from_db()
     assert (claim.status, claim.attempts) == (UpdateStatus.DONE, 2)
-    assert "Анна" in bot_settings.calls_to("sendMessage")[0].params["text"]
+    assert "Анна" in bot_settings.calls_to("sendPhoto")[0].params["caption"]

@@ -27,9 +27,9 @@ def test_runbot_answers_start_by_polling(bot_settings):
 
     assert "Polling as @astrobot_fake_bot" in out
     assert "2 updates" in out
-    sent = [call.params["text"] for call in bot_settings.calls_to("sendMessage")]
+    sent = [call.params.get("caption") or call.params["text"] for call in bot_settings.sent_to(5000000001)]
     assert len(sent) == 2
-    assert "Анна" in sent[0]
+    assert "Анна" in sent[0]  # the onboarding greeting (a picture with a caption)
     assert bot_settings.calls_to("deleteWebhook")[0].params.get("drop_pending_updates") in (None, False, "false")
     polled = bot_settings.calls_to("getUpdates")[0].params
     assert set(polled["allowed_updates"]) >= {"message", "callback_query", "pre_checkout_query", "my_chat_member"}
@@ -112,7 +112,8 @@ def test_ensure_admin_creates_one_staff_account_and_prints_the_password_once(set
 
 @pytest.mark.django_db(transaction=True)
 def test_chat_console_runs_the_real_handlers(monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n#6\n#99\n/quit\n"))
+    # Onboarding: language, birth date, time unknown, birthplace later, 09:00; then Help from the menu.
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/start\n#1\n15.03.1990\n#1\n#1\n#3\n#6\n#99\n/quit\n"))
 
     out, _ = run("chat", "--user-id", "4242", "--name", "Ольга")
 

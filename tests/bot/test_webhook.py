@@ -36,8 +36,17 @@ def test_start_greets_in_russian_with_the_menu(bot_settings):
     [response] = post(updates.load("message_start"))
 
     assert response.status_code == 200
-    [call] = bot_settings.calls_to("sendMessage")
+    # Someone new is greeted with a picture and onboarding (tests/users/test_onboarding.py has the rest).
+    [call] = bot_settings.calls_to("sendPhoto")
     assert int(call.params["chat_id"]) == CHAT
+    assert "Анна" in call.params["caption"]
+    user = TelegramUser.objects.get(telegram_id=CHAT)
+    assert (user.language, user.username, user.first_name) == ("ru", "anna_iv", "Анна")
+    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
+
+    TelegramUser.objects.filter(telegram_id=CHAT).update(onboarded_at=timezone.now())
+    post(updates.load("message_start"))
+    [call] = bot_settings.calls_to("sendMessage")
     assert "Анна" in call.params["text"]
     keyboard = [
         button["text"] if isinstance(button, dict) else button
@@ -46,16 +55,13 @@ def test_start_greets_in_russian_with_the_menu(bot_settings):
     ]
     assert "🔮 Гороскоп" in keyboard
     assert "🃏 Таро" in keyboard
-    user = TelegramUser.objects.get(telegram_id=CHAT)
-    assert (user.language, user.username, user.first_name) == ("ru", "anna_iv", "Анна")
-    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
 
 
 def test_english_speaker_gets_english(bot_settings):
     post(updates.load("message_start", user_id=777, language_code="en-GB"))
 
-    [call] = bot_settings.calls_to("sendMessage")
-    assert call.params["text"].startswith("Hello")
+    [call] = bot_settings.calls_to("sendPhoto")
+    assert call.params["caption"].startswith("✨ Hello")
     assert TelegramUser.objects.get(telegram_id=777).language == "en"
 
 
@@ -92,7 +98,7 @@ def test_replayed_update_is_processed_once(bot_settings):
 
     assert (first.status_code, second.status_code) == (200, 200)
     assert second.json()["result"] == "duplicate"
-    assert len(bot_settings.calls_to("sendMessage")) == 1
+    assert len(bot_settings.calls_to("sendPhoto")) == 1
     assert TelegramUpdate.objects.count() == 1
 
 
@@ -114,11 +120,11 @@ def test_update_stuck_in_processing_is_taken_again(bot_settings):
     assert fresh_response.json()["result"] == "duplicate"
     claim = TelegramUpdate.objects.get(update_id=update["update_id"])
     assert (claim.status, claim.attempts) == (UpdateStatus.DONE, 2)
-    assert len(bot_settings.calls_to("sendMessage")) == 1
+    assert len(bot_settings.calls_to("sendPhoto")) == 1
 
 
 def test_handler_error_is_answered_politely_recorded_and_still_200(bot_settings):
-    bot_settings.fail_next("sendMessage", "bad_request")
+    bot_settings.fail_next("sendPhoto", "bad_request")
     update = updates.load("message_start")
 
     [response] = post(update)
@@ -230,13 +236,15 @@ def test_blocking_and_coming_back(bot_settings):
     assert TelegramUser.objects.get(telegram_id=CHAT).blocked_at is None
 
 
-@pytest.mark.parametrize("fixture", ["pre_checkout_query", "successful_payment"])
-def test_payment_updates_are_accepted(bot_settings, fixture):
-    [response] = post(updates.load(fixture))
+def test_payment_updates_for_an_unknown_order_get_clear_answers(bot_settings):
+    checkout, paid = post(updates.load("pre_checkout_query"), updates.load("successful_payment"))
 
-    assert response.status_code == 200
-    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
-    assert not bot_settings.calls_to("sendMessage")
+    assert (checkout.status_code, paid.status_code) == (200, 200)
+    assert set(TelegramUpdate.objects.values_list("status", flat=True)) == {UpdateStatus.DONE}
+    [answer] = bot_settings.calls_to("answerPreCheckoutQuery")
+    assert answer.params["ok"] is False and answer.params["error_message"]
+    [notice] = bot_settings.calls_to("sendMessage")
+    assert int(notice.params["chat_id"]) == CHAT
 
 
 def test_webhook_without_token_answers_503(settings):

@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connections
 from django_q.conf import Conf
@@ -40,6 +41,10 @@ class Command(BaseCommand):
     async def _run(self, user: ConsoleUser, files: Path) -> None:
         interactive = sys.stdin.isatty()
         with FakeBotAPI() as api:
+            # Background tasks send through bot.sender, which reads these settings: the same fake Telegram.
+            settings.TELEGRAM_BOT_TOKEN = api.token
+            settings.TELEGRAM_API_BASE_URL = api.base_url
+            settings.TELEGRAM_API_FILE_URL = api.base_file_url
             application = build_application(token=api.token, base_url=api.base_url, base_file_url=api.base_file_url)
             async with application:
                 console = Console(
