@@ -6,7 +6,7 @@ so callers activate the reader's language first.
 
 from django.utils.translation import gettext_lazy as _
 
-from horoscopes.astro.constants import PLANET_GLYPHS, format_longitude, sign_of
+from horoscopes.astro.constants import PLANET_GLYPHS, PLANETS, format_longitude, sign_of
 from horoscopes.astro.names import ASPECT_NAMES, POINT_NAMES, SIGN_NAMES, SIGN_NAMES_IN, name
 
 PERSONAL = ("sun", "moon", "mercury", "venus", "mars")
@@ -238,21 +238,8 @@ def interpretation_offline(data: dict, lang: str) -> str:
     lang = lang if lang in ("ru", "en") else "en"
     points = _points(data)
     paragraphs = [str(INTERPRETATION_HEADING)]
-    order = [
-        "sun",
-        "moon",
-        "asc",
-        "mercury",
-        "venus",
-        "mars",
-        "jupiter",
-        "saturn",
-        "uranus",
-        "neptune",
-        "pluto",
-        "mean_node",
-    ]
-    for point in order:
+    # The big three first, then the rest in the usual order.
+    for point in ("sun", "moon", "asc", *PLANETS[2:]):
         if point not in points:
             continue
         position = points[point]

@@ -21,25 +21,11 @@ from horoscopes.llm import (
     untrusted_block,
     untrusted_text,
 )
-from horoscopes.llm import client as llm_client
 from horoscopes.llm.client import _drop_unsupported
 from horoscopes.models import GenerationLog
 from horoscopes.prompts import prompt_active
-from tests.fakes.openai_server import FakeOpenAI
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def llm(settings, monkeypatch):
-    monkeypatch.setattr(llm_client, "BACKOFF_SECONDS", 0.01)
-    with FakeOpenAI() as server:
-        settings.LLM_BASE_URL = server.base_url
-        settings.LLM_API_KEY = "test"
-        settings.LLM_MODEL = "fake-llm"
-        settings.LLM_PRICES = {"fake-llm": [0.5, 1.5]}
-        yield server
-        assert server.errors == []
 
 
 def ask(**kwargs: object):

@@ -1,11 +1,12 @@
 """/natal through the webhook against the fake Bot API: full data, unknown time, missing data, free users."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from horoscopes.models import NatalChart
+from tests.horoscopes.test_natal import make_user
 from tests.users.dialog import Dialog
 from users.models import TelegramUser
 
@@ -15,22 +16,7 @@ CHAT = 7_000_000_101
 
 
 def user_with(**fields: object) -> TelegramUser:
-    base = {
-        "telegram_id": CHAT,
-        "first_name": "Анна",
-        "language": "ru",
-        "onboarded_at": timezone.now(),
-        "birth_date": date(1990, 5, 15),
-        "birth_time": time(14, 30),
-        "birth_place": "Москва",
-        "birth_country": "RU",
-        "birth_lat": 55.7558,
-        "birth_lon": 37.6173,
-        "birth_tz": "Europe/Moscow",
-        "birth_utc": datetime(1990, 5, 15, 10, 30, tzinfo=UTC),
-        "sign": "taurus",
-    }
-    return TelegramUser.objects.create(**{**base, **fields})
+    return make_user(CHAT, **{"first_name": "Анна", "language": "ru", "onboarded_at": timezone.now(), **fields})
 
 
 def photos(dialog: Dialog) -> list:
