@@ -68,7 +68,8 @@ def _premium_screen(user: TelegramUser) -> tuple[str, InlineKeyboardMarkup | Non
     """The Premium section: benefits, the user's status, the plans as buttons (sync: reads the database)."""
     plans = selectors.plans_for_sale()
     subscription = selectors.user_subscription(user_id=user.pk)
-    lines = [str(t.PREMIUM_TITLE), "", str(t.PREMIUM_BENEFITS), ""]
+    benefits = t.PREMIUM_BENEFITS.format(readings=settings.TAROT_PREMIUM_DAILY_READINGS)
+    lines = [str(t.PREMIUM_TITLE), "", benefits, ""]
     if selectors.user_is_premium(user):
         lines.append(t.PREMIUM_ACTIVE.format(date=user_date(user, user.premium_until)))
     else:

@@ -8,7 +8,7 @@ PREMIUM_BENEFITS = _(
     "What Premium gives you:\n"
     "• a personal horoscope every day, from today's sky over your own natal chart;\n"
     "• the full natal chart with houses, aspects and its interpretation;\n"
-    "• the Celtic cross and more tarot readings a day, with no daily limits."
+    "• the Celtic cross and up to {readings} tarot readings a day instead of one."
 )
 PREMIUM_ACTIVE = _("Your Premium is active until <b>{date}</b>.")
 PREMIUM_NONE = _("You do not have Premium yet.")
