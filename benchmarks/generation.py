@@ -87,7 +87,7 @@ def main() -> None:
         llm.responder = answer
         day = date.today() + timedelta(days=3)
 
-        print("== LLM: one day, 12 signs x 2 languages")
+        # One day, 12 signs x 2 languages, against the fake OpenAI-compatible server.
         started = time.perf_counter()
         for language in ("ru", "en"):
             for sign in SIGNS:
@@ -97,23 +97,27 @@ def main() -> None:
         totals = logs.aggregate(tokens_in=Sum("tokens_in"), tokens_out=Sum("tokens_out"), cost=Sum("cost"))
         by_source = {s: DailyHoroscope.objects.filter(date=day, source=s).count() for s in ("llm", "offline")}
         print(f"fake_llm_latency: {args.latency:.2f} s per call")
-        print(f"texts: {sum(by_source.values())} ({by_source['llm']} by the LLM, {by_source['offline']} offline)")
-        print(f"llm_calls: {len(llm.calls_to('/chat/completions'))}")
-        print(f"time: {elapsed:.2f} s ({elapsed / 24 * 1000:.0f} ms per text, one after another)")
-        print(f"tokens: {totals['tokens_in']} in, {totals['tokens_out']} out")
-        print(f"estimated_cost: {totals['cost']:.6f} USD at the {settings.LLM_MODEL} price")
+        print(f"day_texts_by_llm: {by_source['llm']} texts")
+        print(f"day_texts_offline: {by_source['offline']} texts")
+        print(f"day_llm_calls: {len(llm.calls_to('/chat/completions'))} calls")
+        print(f"day_time: {elapsed:.2f} s")
+        print(f"day_time_per_text: {elapsed / 24 * 1000:.0f} ms")
+        print(f"day_tokens_in: {totals['tokens_in']} tokens")
+        print(f"day_tokens_out: {totals['tokens_out']} tokens")
+        print(f"day_estimated_cost: {totals['cost']:.6f} USD")
         latencies = sorted(logs.values_list("latency_ms", flat=True))
         print(f"call_latency_p50: {statistics.median(latencies)} ms")
 
-        print("== the same day again (the 06:00 and 18:00 runs are idempotent)")
+        # The same day again: the 06:00 and 18:00 runs are idempotent.
         calls_before = len(llm.calls)
         started = time.perf_counter()
         for language in ("ru", "en"):
             for sign in SIGNS:
                 services.daily_generate(sign=sign, day=day, language=language)
-        print(f"llm_calls: {len(llm.calls) - calls_before}, time: {(time.perf_counter() - started) * 1000:.0f} ms")
+        print(f"rerun_llm_calls: {len(llm.calls) - calls_before} calls")
+        print(f"rerun_time: {(time.perf_counter() - started) * 1000:.0f} ms")
 
-        print("== an LLM that answers garbage: every text still written, offline")
+        # An LLM that answers garbage: every text is still written, offline.
         llm.responder = lambda request: "<html>upstream hiccup"
         GenerationLog.objects.all().delete()
         other = day + timedelta(days=1)
@@ -121,10 +125,11 @@ def main() -> None:
         for sign in SIGNS:
             services.daily_generate(sign=sign, day=other, language="ru")
         offline = DailyHoroscope.objects.filter(date=other, source="offline").count()
-        print(f"texts: {offline} offline of 12 in {time.perf_counter() - started:.2f} s")
-        print(f"llm_calls_before_the_breaker_opened: {logs.count()}")
+        print(f"garbage_llm_texts_offline: {offline} of 12 texts")
+        print(f"garbage_llm_time: {time.perf_counter() - started:.2f} s")
+        print(f"garbage_llm_calls_before_breaker: {logs.count()} calls")
 
-        print("== offline writer")
+        # The offline writer.
         days = [date(2025, 1, 1) + timedelta(days=n) for n in range(args.days)]
         skies = [sky_of_day(d, settings.HOROSCOPE_SKY_TZ) for d in days]
         samples = []
@@ -134,17 +139,19 @@ def main() -> None:
                     started = time.perf_counter()
                     write_daily(sign, sky, language)
                     samples.append((time.perf_counter() - started) * 1000)
-        print(f"write_per_text: {statistics.median(samples):.3f} ms median, {max(samples):.3f} ms max")
+        print(f"offline_write_per_text_p50: {statistics.median(samples):.3f} ms")
+        print(f"offline_write_per_text_max: {max(samples):.3f} ms")
         settings.LLM_BASE_URL = settings.LLM_API_KEY = ""
         started = time.perf_counter()
         stored = tasks.daily_generate_ahead()
         elapsed = time.perf_counter() - started
         each = elapsed / max(stored, 1) * 1000
-        print(f"daily_generate_ahead_offline: {stored} texts stored in {elapsed:.2f} s ({each:.1f} ms each)")
+        print(f"offline_generate_ahead_texts: {stored} texts")
+        print(f"offline_generate_ahead_per_text: {each:.1f} ms")
         cold = date(2031, 1, 1)
         started = time.perf_counter()
         services.daily_read(sign="leo", day=cold, language="ru")
-        print(f"missing_text_on_read (cold sky, offline, stored): {(time.perf_counter() - started) * 1000:.1f} ms")
+        print(f"missing_text_on_read_cold_sky: {(time.perf_counter() - started) * 1000:.1f} ms")
         if llm.errors:
             raise SystemExit(f"the fake LLM failed: {llm.errors[:3]}")
 

@@ -45,7 +45,8 @@ django.setup()
 from horoscopes.delivery import push_run
 moment = datetime.fromisoformat(os.environ["BENCH_NOW"])
 report = push_run(budget=float(os.environ["BENCH_BUDGET"]), now_fn=lambda: moment)
-print(f"worker: sent={report.sent} blocked={report.blocked} failed={report.failed} busy={report.busy}", flush=True)
+for name in ("sent", "blocked", "failed", "busy"):
+    print(f"worker_{name}: {getattr(report, name)} messages", flush=True)
 """
 
 
@@ -134,14 +135,17 @@ def straight_run(fake, env: dict[str, str], users: int, moment: datetime) -> Non
     full = [buckets.get(second, 0) for second in range(int(times[-1] - times[0]))] or [len(times)]
     span = times[-1] - times[0]
     per_chat = deliveries_per_chat(fake, users)
-    print(f"users: {users}")
-    print(f"delivered: {len(sends)} in {elapsed:.1f} s (worker start included), {span:.1f} s first to last")
-    print(f"messages_per_second_sustained: {statistics.median(full):.1f} median, {min(full)} lowest (limit 30)")
-    print(f"messages_per_second_overall: {len(times) / (span + 1):.2f} (first to last, plus one second)")
-    print(f"max_accepted_in_any_second: {fake.max_global_rate_seen}")
-    print(f"429_received: {fake.throttled}")
-    print(f"duplicates: {sum(count for times_sent, count in per_chat.items() if times_sent > 1)}")
-    print(f"missing: {per_chat.get(0, 0)}")
+    print(f"users: {users} users")
+    print(f"delivered: {len(sends)} messages")
+    print(f"delivery_time: {elapsed:.1f} s")
+    print(f"first_to_last: {span:.1f} s")
+    print(f"messages_per_second_sustained: {statistics.median(full):.1f} msg/s")
+    print(f"messages_per_second_lowest: {min(full)} msg/s")
+    print(f"messages_per_second_overall: {len(times) / (span + 1):.2f} msg/s")
+    print(f"max_accepted_in_any_second: {fake.max_global_rate_seen} msg")
+    print(f"429_received: {fake.throttled} responses")
+    print(f"duplicates: {sum(count for times_sent, count in per_chat.items() if times_sent > 1)} users")
+    print(f"missing: {per_chat.get(0, 0)} users")
 
 
 def killed_run(fake, env: dict[str, str], users: int, moment: datetime) -> None:
@@ -164,13 +168,14 @@ def killed_run(fake, env: dict[str, str], users: int, moment: datetime) -> None:
     from horoscopes.models import PushDelivery
 
     statuses = Counter(PushDelivery.objects.values_list("status", flat=True))
-    print(f"killed_after: {at_kill} delivered")
+    print(f"killed_after: {at_kill} messages")
     print(f"restart_finished_in: {time.monotonic() - restarted:.1f} s")
-    print(f"exactly_once: {per_chat.get(1, 0)} of {users}")
-    print(f"twice_or_more: {sum(count for times_sent, count in per_chat.items() if times_sent > 1)}")
-    print(f"never: {per_chat.get(0, 0)}")
-    print(f"rows_by_status: {dict(statuses)}")
-    print(f"429_received: {fake.throttled}")
+    print(f"restart_exactly_once: {per_chat.get(1, 0)} of {users} users")
+    print(f"restart_twice_or_more: {sum(count for times_sent, count in per_chat.items() if times_sent > 1)} users")
+    print(f"restart_never: {per_chat.get(0, 0)} users")
+    for status, count in sorted(statuses.items()):
+        print(f"restart_rows_{status}: {count} rows")
+    print(f"restart_429_received: {fake.throttled} responses")
 
 
 def main() -> None:
@@ -189,11 +194,11 @@ def main() -> None:
         sys.path.insert(0, str(workdir))
         moment = datetime.now(UTC).replace(second=30, microsecond=0)
 
-        print("== straight run")
+        # A straight run.
         prepare(args.users, moment)
         straight_run(fake, env, args.users, moment)
 
-        print("== killed halfway, restarted")
+        # The worker killed halfway and restarted.
         prepare(args.users, moment)
         killed_run(fake, env, args.users, moment)
         if fake.errors:
