@@ -34,8 +34,12 @@ class TelegramUpdate(models.Model):
 class Heartbeat(models.Model):
     """The last time a process (e.g. the task cluster) said it was alive."""
 
-    name = models.CharField(max_length=32, primary_key=True)
-    beat_at = models.DateTimeField()
+    name = models.CharField(_("process"), max_length=32, primary_key=True)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HoroscopesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "horoscopes"
+    verbose_name = _("Horoscopes, charts and tarot")
 
     def ready(self) -> None:
         """Take part in /my_data: tarot readings are exported (they go with the user on /delete_me)."""
