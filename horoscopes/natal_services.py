@@ -14,13 +14,13 @@ DEFAULT_HOUSE_SYSTEM = "placidus"
 
 
 def natal_compute(user: TelegramUser, *, house_system: str = DEFAULT_HOUSE_SYSTEM) -> Chart:
-    """The chart for the user's stored birth data (without houses when the birth time is unknown)."""
+    """The chart for the user's birth moment and place; houses only when the birth time itself is known."""
     return compute_chart(
         user.birth_utc.astimezone(UTC),
         user.birth_lat,
         user.birth_lon,
         house_system=house_system,
-        with_houses=not user.birth_time_unknown,
+        with_houses=user.birth_time is not None and not user.birth_time_unknown,
     )
 
 

@@ -39,6 +39,7 @@ from horoscopes.models import (
     TextSource,
 )
 from horoscopes.models.daily import SECTIONS
+from horoscopes.natal_services import natal_compute
 from horoscopes.prompts import DAILY, PERSONAL, prompt_active
 from horoscopes.writer import daily_facts, personal_facts, write_daily, write_personal
 from horoscopes.writer.facts import natal_summary
@@ -256,10 +257,8 @@ def natal_chart_for(user: TelegramUser) -> Chart | None:
     """The user's natal chart as far as their birth data allows (no houses without time and place)."""
     if user.birth_date is None:
         return None
-    known_place = user.birth_lat is not None and user.birth_lon is not None
-    if user.birth_utc is not None and known_place:
-        with_houses = user.birth_time is not None and not user.birth_time_unknown
-        return compute_chart(user.birth_utc, user.birth_lat, user.birth_lon, with_houses=with_houses)
+    if user.birth_utc is not None and user.birth_lat is not None and user.birth_lon is not None:
+        return natal_compute(user)
     # Only the date: positions at noon UTC are right for every planet but the Moon (within about 6°).
     noon = datetime(user.birth_date.year, user.birth_date.month, user.birth_date.day, 12, tzinfo=UTC)
     return compute_chart(noon, 0.0, 0.0, with_houses=False)

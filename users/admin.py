@@ -48,30 +48,30 @@ class PremiumFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BlockedFilter(admin.SimpleListFilter):
+class DateSetFilter(admin.SimpleListFilter):
+    """Yes/no on whether a moment field (blocked_at, onboarded_at) is set."""
+
+    field = ""
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", _("yes")), ("no", _("no"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
+        return queryset
+
+
+class BlockedFilter(DateSetFilter):
     title = _("blocked the bot")
     parameter_name = "blocked"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("yes", _("yes")), ("no", _("no"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() in ("yes", "no"):
-            return queryset.filter(blocked_at__isnull=self.value() == "no")
-        return queryset
+    field = "blocked_at"
 
 
-class OnboardedFilter(admin.SimpleListFilter):
+class OnboardedFilter(DateSetFilter):
     title = _("onboarding completed")
     parameter_name = "onboarded"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("yes", _("yes")), ("no", _("no"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() in ("yes", "no"):
-            return queryset.filter(onboarded_at__isnull=self.value() == "no")
-        return queryset
+    field = "onboarded_at"
 
 
 class TelegramUserForm(forms.ModelForm):
