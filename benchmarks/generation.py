@@ -78,10 +78,11 @@ def main() -> None:
         from django.conf import settings
         from django.db.models import Sum
 
-        from horoscopes import services, tasks
         from horoscopes.astro import sky_of_day
         from horoscopes.astro.constants import SIGNS
-        from horoscopes.models import DailyHoroscope, GenerationLog
+        from horoscopes.daily import services, tasks
+        from horoscopes.daily.models import DailyHoroscope
+        from horoscopes.llm.models import GenerationLog
         from horoscopes.writer import write_daily
 
         llm.responder = answer

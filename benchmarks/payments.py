@@ -122,7 +122,7 @@ def replays(replays: int = 10) -> None:
     from django.db import connections
 
     from bot import runtime
-    from bot.fake_api import FakeBotAPI
+    from bot.console.fake_api import FakeBotAPI
     from payments.models import Payment, PaymentStatus, Provider
     from payments.services import payment_create, payment_mark_invoiced
     from tests.asgi import AsgiServer

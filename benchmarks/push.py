@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/push.py [--users 5000] [--database-url postgres://...]
 
-The worker is a separate process running the real push (horoscopes.delivery.push_run, what the
+The worker is a separate process running the real push (bot.horoscope.tasks.push_run, what the
 `daily push` schedule calls), against a fake Bot API in this process that answers 429 exactly as Telegram's
 limits say (30 messages in any second per bot, one a second per chat). Two runs:
 
@@ -42,7 +42,7 @@ WORKER = """
 import django, os, sys
 from datetime import datetime
 django.setup()
-from horoscopes.delivery import push_run
+from bot.horoscope.tasks import push_run
 moment = datetime.fromisoformat(os.environ["BENCH_NOW"])
 report = push_run(budget=float(os.environ["BENCH_BUDGET"]), now_fn=lambda: moment)
 for name in ("sent", "blocked", "failed", "busy"):
@@ -78,9 +78,9 @@ def prepare(users: int, moment: datetime) -> None:
     from django.core.management import call_command
 
     django.setup()
-    from horoscopes import services
     from horoscopes.astro.constants import SIGNS
-    from horoscopes.models import DailyHoroscope, PushDelivery
+    from horoscopes.daily import services
+    from horoscopes.daily.models import DailyHoroscope, PushDelivery
     from users.models import TelegramUser
 
     call_command("migrate", verbosity=0)  # the apps with migrations first: tables others point to
@@ -165,7 +165,7 @@ def killed_run(fake, env: dict[str, str], users: int, moment: datetime) -> None:
     import django
 
     django.setup()
-    from horoscopes.models import PushDelivery
+    from horoscopes.daily.models import PushDelivery
 
     statuses = Counter(PushDelivery.objects.values_list("status", flat=True))
     print(f"killed_after: {at_kill} messages")
@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL to run on (default: a SQLite file)")
     args = parser.parse_args()
 
-    from bot.fake_api import FakeBotAPI
+    from bot.console.fake_api import FakeBotAPI
 
     with tempfile.TemporaryDirectory() as tmp, FakeBotAPI(enforce_limits=True) as fake:
         workdir = Path(tmp)

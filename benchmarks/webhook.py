@@ -241,7 +241,7 @@ def main() -> None:
         serve_bare(args.serve_bare)
         return
 
-    from bot.fake_api import FakeBotAPI
+    from bot.console.fake_api import FakeBotAPI
 
     with tempfile.TemporaryDirectory() as tmp, FakeBotAPI() as fake:
         env = environment(fake, args.database_url, str(Path(tmp) / "bench.sqlite3"))

@@ -2,12 +2,36 @@ import json
 
 from asgiref.sync import async_to_sync
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
+from bot.privacy.person import person_erase
 from bot.replay import updates_replay
+from horoscopes.daily.admin import PushDeliveryInline
+from horoscopes.natal.admin import NatalChartInline
+from horoscopes.tarot.admin import TarotReadingInline
+from payments.admin import PaymentInline
+from users.admin import TelegramUserAdmin
+from users.models import TelegramUser
+
+
+@admin.register(TelegramUser)
+class PersonAdmin(TelegramUserAdmin):
+    """The user's page: users' admin with what every app keeps about the person, and erasing across apps."""
+
+    inlines = (PushDeliveryInline, NatalChartInline, TarotReadingInline, PaymentInline)
+
+    def delete_model(self, request: HttpRequest, obj: TelegramUser) -> None:
+        person_erase(user_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # Deleting is erasing: every app's part goes, payments stay detached (as with /delete_me).
+        for pk in list(queryset.values_list("pk", flat=True)):
+            person_erase(user_id=pk)
 
 
 @admin.register(TelegramUpdate)

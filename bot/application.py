@@ -12,10 +12,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards
-from bot.context import BotContext
-from bot.handlers import common, core, horoscope, natal, onboarding, payments, privacy, profile, tarot
-from bot.routing import NEW_MESSAGE, USER_CONTENT
+from bot import common
+from bot.context import ROUTES_KEY, BotContext
+from bot.horoscope import handlers as horoscope
+from bot.menu import handlers as core
+from bot.menu import keyboards
+from bot.natal import handlers as natal
+from bot.onboarding import handlers as onboarding
+from bot.premium import handlers as payments
+from bot.privacy import handlers as privacy
+from bot.profile import flow as profile_flow
+from bot.profile import handlers as profile
+from bot.routing import NEW_MESSAGE, USER_CONTENT, Routes
+from bot.tarot import handlers as tarot
+from horoscopes.tarot.services import QUESTION_STATE as TAROT_QUESTION_STATE
 
 # Update kinds we ask Telegram for, by webhook and by polling alike.
 ALLOWED_UPDATES = [
@@ -26,8 +36,33 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,
 ]
 
-# Feature modules, each with MENU, STATES and register() (see bot.routing); earlier ones win ties.
+# Feature modules, each with register() for its commands and buttons, in priority order.
 FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, core)
+
+ROUTES = Routes(
+    menu={
+        "horoscope": horoscope.horoscope_show,
+        "tarot": tarot.tarot_menu,
+        "natal": natal.natal_show,
+        "premium": payments.premium_command,
+        "profile": profile.profile_show,
+        "help": core.help_command,
+    },
+    states={
+        onboarding.STATE_LANGUAGE: onboarding.language_message,
+        **profile_flow.STATES,
+        horoscope.BIRTH_STATE: horoscope.birth_date_message,
+        TAROT_QUESTION_STATE: tarot.tarot_question_message,
+        payments.EMAIL_STATE: payments.email_message,
+    },
+    resume={
+        onboarding.RESUME_NOTIFY: onboarding.onboarding_notify,
+        onboarding.RESUME_DONE: onboarding.onboarding_finish,
+        profile.RESUME_PROFILE: profile.profile_show,
+        horoscope.RESUME_PERSONAL: horoscope.personal_show,
+        natal.RESUME_NATAL: natal.natal_show,
+    },
+)
 
 
 def build_application(
@@ -52,6 +87,7 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     application = builder.build()
+    application.bot_data[ROUTES_KEY] = ROUTES
     register_handlers(application)
     return application
 

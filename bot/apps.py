@@ -39,11 +39,9 @@ class BotConfig(AppConfig):
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="bot.sync_schedules")
         post_execute.connect(_report_task_failure, dispatch_uid="bot.report_task_failure")
 
-        # /my_data and /delete_me cover the raw updates kept for replay (users.services registries).
-        from bot.services import updates_export_for_user, updates_forget_user
-        from users.services import USER_DATA_ERASERS, USER_DATA_EXPORTERS
+        # The payments app announces changes made in the background; the user hears of them from here.
+        from bot.premium.tasks import payment_granted_listener, payment_refunded_listener
+        from payments.signals import payment_granted, payment_refunded
 
-        if updates_export_for_user not in USER_DATA_EXPORTERS:
-            USER_DATA_EXPORTERS.append(updates_export_for_user)
-        if updates_forget_user not in USER_DATA_ERASERS:
-            USER_DATA_ERASERS.append(updates_forget_user)
+        payment_granted.connect(payment_granted_listener, dispatch_uid="bot.premium.payment_granted")
+        payment_refunded.connect(payment_refunded_listener, dispatch_uid="bot.premium.payment_refunded")

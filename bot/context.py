@@ -1,8 +1,15 @@
-"""The callback context our handlers receive: PTB's, plus the user the update came from."""
+"""The callback context our handlers receive: PTB's, plus the user the update came from and the routes."""
+
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from users.models import TelegramUser
+
+if TYPE_CHECKING:
+    from bot.routing import Routes
+
+ROUTES_KEY = "routes"
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -16,3 +23,8 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     def language(self) -> str:
         """The language to answer in."""
         return self.db_user.language if self.db_user else "ru"
+
+    @property
+    def routes(self) -> "Routes":
+        """The menu, conversation states and continuations, as bot.application lists them."""
+        return self.application.bot_data[ROUTES_KEY]

@@ -1,13 +1,11 @@
-"""Where features plug into the shared handlers: main-menu buttons and conversation states.
+"""Routes beyond commands and buttons: main-menu labels, conversation states, and continuations.
 
-Each feature module in bot/handlers/ exposes `MENU` (menu action -> handler), `STATES` (a user's
-conversation state -> handler for what they send next) and `register(application)` for its own
-commands and buttons. bot.application lists the features; nothing registers itself on import.
+bot.application lists them in plain code; handlers reach them through `context.routes`, so a feature can
+hand over to another (the profile questions resume the natal chart) without importing it.
 """
 
-from collections.abc import Awaitable, Callable
-from functools import cache
-from types import ModuleType
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import filters
@@ -23,28 +21,10 @@ NEW_MESSAGE = filters.UpdateType.MESSAGE & PRIVATE
 USER_CONTENT = NEW_MESSAGE & ~filters.StatusUpdate.ALL & ~filters.SUCCESSFUL_PAYMENT
 
 
-def _features() -> tuple[ModuleType, ...]:
-    from bot.application import FEATURES
+@dataclass(frozen=True)
+class Routes:
+    """menu: menu action -> section; states: TelegramUser.state -> next message; resume: key -> continuation."""
 
-    return FEATURES
-
-
-@cache
-def menu_routes() -> dict[str, Handler]:
-    """Menu action (see bot.keyboards.MENU_ROWS) -> the handler that opens that section."""
-    routes: dict[str, Handler] = {}
-    for feature in _features():
-        routes.update(getattr(feature, "MENU", {}))
-    return routes
-
-
-@cache
-def state_routes() -> dict[str, Handler]:
-    """Conversation state (TelegramUser.state) -> the handler for the user's next message."""
-    routes: dict[str, Handler] = {}
-    for feature in _features():
-        for state, handler in getattr(feature, "STATES", {}).items():
-            if state in routes:
-                raise ValueError(f"conversation state {state!r} is claimed twice")
-            routes[state] = handler
-    return routes
+    menu: Mapping[str, Handler]
+    states: Mapping[str, Handler]
+    resume: Mapping[str, Handler]

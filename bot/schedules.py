@@ -1,6 +1,5 @@
 """Every django-q2 schedule of the project, kept in code and synced into the database by name."""
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,30 +24,41 @@ class ScheduleSpec:
     kwargs: dict = field(default_factory=dict)
 
 
-# The bot app's own; every other app lists its schedules in <app>/schedules.py as SCHEDULES.
+# Every schedule of the project, in one list (cron in settings.TIME_ZONE, Europe/Moscow).
 SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec("cluster heartbeat", "bot.tasks.heartbeat", Schedule.MINUTES, minutes=1),
     ScheduleSpec("prune claimed updates", "bot.tasks.updates_prune", Schedule.CRON, cron="17 4 * * *"),
+    # Today's and tomorrow's texts for every sign and language, for readers in every time zone.
+    ScheduleSpec("daily horoscopes", "horoscopes.daily.tasks.daily_generate_ahead", Schedule.CRON, cron="0 6,18 * * *"),
+    # Each run sends what is due and stops within PUSH_RUN_SECONDS; one run at a time (a lease).
+    ScheduleSpec("daily push", "bot.horoscope.tasks.push_due", Schedule.MINUTES, minutes=1),
+    ScheduleSpec(
+        "prune push deliveries", "horoscopes.daily.tasks.push_deliveries_prune", Schedule.CRON, cron="23 4 * * *"
+    ),
+    # Interpretations whose handler or worker died mid-way: queued again, sent at most once (the task claims).
+    ScheduleSpec(
+        "tarot interpretations sweep", "bot.tarot.tasks.tarot_interpretations_sweep", Schedule.MINUTES, minutes=5
+    ),
+    # Pending card payments: the same check as a YooKassa notification, for the ones that never came.
+    ScheduleSpec("payments: check pending card payments", "payments.tasks.payments_poll", Schedule.MINUTES, minutes=5),
+    # Once a day, against Telegram's own list: grant what was paid but never reached us.
+    ScheduleSpec(
+        "payments: reconcile Telegram Stars", "bot.premium.tasks.stars_reconcile", Schedule.CRON, cron="40 4 * * *"
+    ),
+    # Hourly, so that "3 days before" is close to three days wherever the user lives.
+    ScheduleSpec(
+        "payments: Premium reminders and ends", "bot.premium.tasks.premium_notices", Schedule.CRON, cron="7 * * * *"
+    ),
 )
-APPS_WITH_SCHEDULES = ("users", "horoscopes", "payments")
 
 
 def all_schedules() -> tuple[ScheduleSpec, ...]:
-    """The schedules of every app, checked for duplicate names."""
-    specs = list(SCHEDULES)
-    for app in APPS_WITH_SCHEDULES:
-        try:
-            module = importlib.import_module(f"{app}.schedules")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.schedules":
-                raise
-            continue
-        specs.extend(module.SCHEDULES)
-    names = [spec.name for spec in specs]
+    """Every schedule, checked for duplicate names."""
+    names = [spec.name for spec in SCHEDULES]
     duplicates = {name for name in names if names.count(name) > 1}
     if duplicates:
         raise ValueError(f"schedule names used twice: {sorted(duplicates)}")
-    return tuple(specs)
+    return SCHEDULES
 
 
 def _fields(spec: ScheduleSpec) -> dict:

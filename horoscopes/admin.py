@@ -1,9 +1,4 @@
-# Admin classes live in one module per feature; importing the module registers them.
-# Tarot (deck, readings, daily counts): horoscopes/tarot_admin.py.
-# Daily horoscopes, personal horoscopes, prompts, the generation log, push deliveries: horoscopes/daily_admin.py.
-# Natal charts: horoscopes/natal_admin.py.
-from horoscopes import (
-    daily_admin,  # noqa: F401
-    natal_admin,  # noqa: F401
-    tarot_admin,  # noqa: F401
-)
+# One admin module per room; importing it registers its models.
+from horoscopes.daily import admin as daily_admin  # noqa: F401
+from horoscopes.natal import admin as natal_admin  # noqa: F401
+from horoscopes.tarot import admin as tarot_admin  # noqa: F401

@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 from payments.models import Payment, PaymentStatus, Plan, PremiumNotice, Subscription
 from payments.providers import ProviderError
 from payments.services import PaymentRefused, payment_refund, subscription_cancel
-from users.admin import USER_INLINES
 
 
 @admin.register(Plan)
@@ -198,7 +197,3 @@ class PaymentInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
-
-
-if PaymentInline not in USER_INLINES:
-    USER_INLINES.append(PaymentInline)

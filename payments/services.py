@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -41,6 +42,7 @@ from payments.providers import (
     StarTransaction,
     provider_get,
 )
+from payments.signals import payment_granted, payment_refunded
 from users.models import TelegramUser
 from users.services import user_premium_extend
 
@@ -366,6 +368,11 @@ def payment_cancel(*, payment_id: int, reason: str = "", raw: dict | None = None
     return True
 
 
+def _announce(signal: Signal, payment_id: int) -> None:
+    """Tell whoever listens (the bot, to write to the user) once the current transaction has committed."""
+    transaction.on_commit(lambda: signal.send(sender=Payment, payment_id=payment_id))
+
+
 def payment_check(*, payment_id: int, now: datetime | None = None) -> CheckResult:
     """Ask a redirect provider about an open payment and confirm or cancel it accordingly.
 
@@ -402,6 +409,8 @@ def payment_check(*, payment_id: int, now: datetime | None = None) -> CheckResul
             raw=remote.raw,
             now=now,
         )
+        if result.granted:
+            _announce(payment_granted, result.payment.pk)
         return CheckResult(result.payment, PaymentStatus.SUCCEEDED, result.granted, result.premium_until)
     if remote.status == PaymentStatus.CANCELED:
         details = (remote.raw.get("cancellation_details") or {}).get("reason", "")
@@ -485,7 +494,7 @@ def payment_refund(*, payment_id: int, now: datetime | None = None) -> RefundOut
             now=now,
         )
         if payment.user_id:
-            transaction.on_commit(lambda: async_task("payments.tasks.refund_notify", payment_id=payment.pk))
+            _announce(payment_refunded, payment.pk)
     logger.info("Payment %s refunded by staff", payment.public_id)
     return RefundOutcome(payment, changed=True, premium_until=until)
 
@@ -595,12 +604,12 @@ def _reconcile_one(tx: StarTransaction, report: ReconcileReport, now: datetime) 
             report.problems.append(f"{tx.charge_id}: paid {tx.amount} ⭐ for unknown payload {tx.invoice_payload!r}")
         elif result.granted:
             report.granted.append(result.payment.public_id)
-            transaction.on_commit(lambda: async_task("payments.tasks.payment_notify", payment_id=result.payment.pk))
+            _announce(payment_granted, result.payment.pk)
     elif tx.kind == "refund" and known is not None and known.status == PaymentStatus.SUCCEEDED:
         outcome = payment_record_refund(provider=Provider.STARS, provider_payment_id=tx.charge_id, raw=tx.raw, now=now)
         if outcome is not None and outcome.changed:
             report.refunds_recorded.append(known.public_id)
-            transaction.on_commit(lambda: async_task("payments.tasks.refund_notify", payment_id=known.pk))
+            _announce(payment_refunded, known.pk)
 
 
 # --- Premium notices -----------------------------------------------------------------------------------

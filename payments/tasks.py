@@ -1,113 +1,23 @@
-"""django-q2 entry points of the payments app: they take ids, call services and tell users through the sender.
+"""django-q2 entry points of the payments app that talk only to providers; each may safely run twice.
 
-Every task may run twice (a retry, the notification and the poll at once): the services make the second
-run a no-op, and user messages go out only when this run changed something.
+Whatever the user should hear about goes out through payments.signals and the bot's listeners.
 """
 
-import html
 import logging
-import math
-from collections.abc import Callable
-from datetime import timedelta
 
-from django.conf import settings
-from django.utils import timezone, translation
-
-from bot.handlers import payments_texts as t
-from bot.handlers.payments import PREFIX, refund_text, user_date
-from bot.sender import Outgoing, SenderNotConfigured, SendStatus, send_one
 from payments import selectors, services
-from payments.models import Payment, PaymentStatus, ReminderKind
 from payments.providers import ProviderError, StarsProvider
-from users.models import TelegramUser
 
 logger = logging.getLogger(__name__)
 
 
-def _send(user: TelegramUser, build: Callable[[], str], markup: dict | None = None) -> SendStatus:
-    """Send a text built in the user's language; delivery problems are logged, never raised."""
-    with translation.override(user.language):
-        text = build()
+def payment_check(payment_id: int) -> str:
+    """Look a card payment up at its provider (a notification, or the poll); the status found."""
     try:
-        return send_one(Outgoing(chat_id=user.telegram_id, text=text, reply_markup=markup))
-    except SenderNotConfigured:
-        logger.warning("No bot token: could not tell user #%s about their payment", user.pk)
-        return SendStatus.FAILED
-
-
-def _premium_button() -> dict:
-    return {"inline_keyboard": [[{"text": str(t.BUTTON_RENEW), "callback_data": f"{PREFIX}:m"}]]}
-
-
-def _thanks(payment: Payment, user: TelegramUser) -> str:
-    date = user_date(user, user.premium_until)
-    if payment.is_recurring:
-        return t.THANKS_RENEWAL.format(date=date)
-    if payment.subscription_id:
-        return t.THANKS_SUBSCRIPTION.format(date=date)
-    return t.THANKS.format(date=date)
-
-
-# --- Card payments ---------------------------------------------------------------------------------------
-
-
-def checkout_open(payment_id: int, return_url: str) -> str:
-    """Open a card payment at its provider and send the user the payment page."""
-    try:
-        payment = services.payment_checkout_open(payment_id=payment_id, return_url=return_url)
-    except ProviderError as exc:
-        logger.warning("Could not open card payment #%s: %s", payment_id, exc)
-        payment = Payment.objects.select_related("user").get(pk=payment_id)
-        if payment.user:
-            _send(payment.user, lambda: str(t.CARD_FAILED))
-        return "unavailable"
-    payment = Payment.objects.select_related("user", "plan").get(pk=payment.pk)
-    if payment.status != PaymentStatus.PENDING or not payment.confirmation_url or payment.user is None:
-        return payment.status
-    user = payment.user
-
-    def build() -> str:
-        name = payment.plan.name(user.language) if payment.plan else ""
-        return t.CARD_OFFER.format(
-            name=html.escape(name), amount=payment.amount_display(), email=html.escape(payment.receipt_email)
-        )
-
-    with translation.override(user.language):
-        markup = {
-            "inline_keyboard": [
-                [{"text": t.BUTTON_PAY_CARD.format(amount=payment.amount_display()), "url": payment.confirmation_url}],
-                [{"text": str(t.BUTTON_PAID), "callback_data": f"{PREFIX}:k:{payment.public_id}"}],
-            ]
-        }
-    _send(user, build, markup)
-    return payment.status
-
-
-def payment_check(payment_id: int, tell_if_pending: bool = False) -> str:
-    """Look a card payment up at its provider (a notification, the poll, or the user's "I have paid")."""
-    try:
-        result = services.payment_check(payment_id=payment_id)
+        return services.payment_check(payment_id=payment_id).status
     except ProviderError as exc:
         logger.warning("Could not check payment #%s: %s", payment_id, exc)
-        status = "unavailable"
-    else:
-        status = result.status
-        if result.granted:
-            payment_notify(payment_id)
-            return status
-    if tell_if_pending:
-        payment = Payment.objects.select_related("user").get(pk=payment_id)
-        if payment.user is None:
-            return status
-        if status == PaymentStatus.CANCELED:
-            _send(payment.user, lambda: str(t.CHECK_CANCELED))
-        elif status == PaymentStatus.SUCCEEDED:
-            _send(
-                payment.user, lambda: t.CHECK_ALREADY.format(date=user_date(payment.user, payment.user.premium_until))
-            )
-        else:
-            _send(payment.user, lambda: str(t.CHECK_PENDING))
-    return status
+        return "unavailable"
 
 
 def payments_poll() -> dict[str, int]:
@@ -122,26 +32,6 @@ def payments_poll() -> dict[str, int]:
     return counts
 
 
-def payment_notify(payment_id: int) -> str:
-    """Thank the user for a payment confirmed in the background."""
-    payment = Payment.objects.select_related("user").get(pk=payment_id)
-    if payment.user is None or payment.user.premium_until is None:
-        return "skipped"
-    user = payment.user
-    return _send(user, lambda: _thanks(payment, user))
-
-
-# --- Refunds and subscriptions -----------------------------------------------------------------------------
-
-
-def refund_notify(payment_id: int) -> str:
-    """Tell the user their payment was refunded and what it means for Premium."""
-    payment = Payment.objects.select_related("user").get(pk=payment_id)
-    if payment.user is None:
-        return "skipped"
-    return _send(payment.user, lambda: refund_text(payment.user, payment))
-
-
 def subscription_stop(telegram_id: int, charge_id: str) -> str:
     """Stop a Stars subscription's renewal (its owner erased their data)."""
     try:
@@ -152,74 +42,3 @@ def subscription_stop(telegram_id: int, charge_id: str) -> str:
             raise
         return "failed"
     return "stopped"
-
-
-# --- Reconciliation and staff reports ------------------------------------------------------------------------
-
-
-def stars_reconcile() -> dict:
-    """Daily: grant Stars charges whose update never reached us, record refunds; report differences to staff."""
-    report = services.stars_reconcile()
-    if report.differences:
-        lines = ["Stars reconciliation found differences:"]
-        lines += [f"• granted (update lost): {public_id}" for public_id in report.granted]
-        lines += [f"• refund recorded: {public_id}" for public_id in report.refunds_recorded]
-        lines += [f"• {problem}" for problem in report.problems]
-        staff_report("\n".join(lines))
-    return {
-        "read": report.read,
-        "granted": len(report.granted),
-        "refunds": len(report.refunds_recorded),
-        "problems": len(report.problems),
-    }
-
-
-def staff_report(text: str) -> str:
-    """Tell staff (PAYMENTS_STAFF_CHAT_ID) about something that needs a person; always logged."""
-    logger.error("Payments report for staff: %s", text)
-    if not settings.PAYMENTS_STAFF_CHAT_ID:
-        return "logged"
-    try:
-        return send_one(Outgoing(chat_id=settings.PAYMENTS_STAFF_CHAT_ID, text=text[:4000], parse_mode=None))
-    except SenderNotConfigured:
-        return "logged"
-
-
-# --- Premium reminders and ends -----------------------------------------------------------------------------
-
-
-def premium_notices() -> dict[str, int]:
-    """Hourly: remind users before Premium ends (once per reminder), tell those whose Premium just ended."""
-    now = timezone.now()
-    counts = {"reminded": 0, "ended": 0}
-    tiers = sorted(set(settings.PAYMENTS_REMINDER_DAYS), reverse=True)
-    for index, days in enumerate(tiers):
-        lower = tiers[index + 1] if index + 1 < len(tiers) else 0
-        for user in selectors.users_for_reminder(days_before=days, days_after=lower, now=now).iterator():
-            if _notice(user, ReminderKind.BEFORE_END, days, lambda user=user: _reminder_text(user, now)):
-                counts["reminded"] += 1
-    for user in selectors.users_premium_ended(since=now - timedelta(days=2), now=now).iterator():
-        if user.blocked_at is None and _notice(user, ReminderKind.ENDED, 0, lambda: str(t.PREMIUM_ENDED)):
-            counts["ended"] += 1
-    counts.update(selectors.premium_counts(now=now))
-    logger.info("Premium notices: %s", counts)
-    return counts
-
-
-def _reminder_text(user: TelegramUser, now) -> str:
-    days_left = max(1, math.ceil((user.premium_until - now) / timedelta(days=1)))
-    return t.REMINDER.format(date=user_date(user, user.premium_until), days=t.days_text(days_left))
-
-
-def _notice(user: TelegramUser, kind: str, days_before: int, build: Callable[[], str]) -> bool:
-    """Send one notice unless it was sent before for this end date."""
-    claimed = services.premium_notice_claim(
-        user_id=user.pk, kind=kind, days_before=days_before, premium_until=user.premium_until
-    )
-    if not claimed:
-        return False
-    status = _send(user, build, _premium_button())
-    services.premium_notice_done(
-        user_id=user.pk, kind=kind, days_before=days_before, premium_until=user.premium_until, status=status
-    )
-    return status == SendStatus.SENT

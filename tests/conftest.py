@@ -1,7 +1,7 @@
 import pytest
 
 from bot import runtime
-from bot.fake_api import FakeBotAPI
+from bot.console.fake_api import FakeBotAPI
 
 
 @pytest.fixture

@@ -17,17 +17,11 @@ from django.utils.translation import ngettext
 from users.models import TelegramUser
 from users.selectors import tz_label, user_invited_count, user_local_now, zone_or_none
 from users.services import (
-    user_erase,
     user_premium_extend,
     user_set_current_tz,
     user_set_language,
     user_set_notify,
 )
-
-# Other apps add inlines for the user's page here (payments, readings, natal chart), from their admin.py:
-#     from users.admin import USER_INLINES
-#     USER_INLINES.append(PaymentInline)
-USER_INLINES: list[type[admin.options.InlineModelAdmin]] = []
 
 MAX_PREMIUM_DAYS = 3660
 
@@ -92,10 +86,10 @@ class PremiumDaysForm(forms.Form):
     days = forms.IntegerField(label=_("days of Premium to add"), min_value=1, max_value=MAX_PREMIUM_DAYS, initial=30)
 
 
-@admin.register(TelegramUser)
 class TelegramUserAdmin(admin.ModelAdmin):
+    """Registered by bot.admin, with every app's inlines and erasing across apps."""
+
     form = TelegramUserForm
-    inlines = USER_INLINES
     list_display = (
         "telegram_id",
         "username",
@@ -279,14 +273,6 @@ class TelegramUserAdmin(admin.ModelAdmin):
             user_set_current_tz(user_id=obj.pk, tz=data["current_tz"])
         if changed & {"notify_enabled", "notify_time"}:
             user_set_notify(user_id=obj.pk, enabled=data["notify_enabled"], at=data["notify_time"])
-
-    def delete_model(self, request: HttpRequest, obj: TelegramUser) -> None:
-        user_erase(user_id=obj.pk)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        # Deleting is erasing: every app's eraser runs, payments stay detached (as with /delete_me).
-        for pk in list(queryset.values_list("pk", flat=True)):
-            user_erase(user_id=pk)
 
     # --- actions --------------------------------------------------------------------------------------------
 

@@ -3,7 +3,6 @@
 import enum
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -357,21 +356,13 @@ def user_invite_code(*, user_id: int) -> str:
 
 # --- Privacy: export and erase ---------------------------------------------------------------------------
 
-# Other apps add what they store about a user, from their AppConfig.ready():
-#   USER_DATA_EXPORTERS.append(fn)  where fn(user) -> (section name, JSON-serialisable data)
-#   USER_DATA_ERASERS.append(fn)    where fn(user) -> None, run inside user_erase's transaction *before* the
-#                                   user row is deleted (detach what must be kept, delete the rest).
-Exporter = Callable[[TelegramUser], tuple[str, Any]]
-Eraser = Callable[[TelegramUser], None]
-USER_DATA_EXPORTERS: list[Exporter] = []
-USER_DATA_ERASERS: list[Eraser] = []
-
 # Fields that are internal bookkeeping rather than data about the person are still exported: the user gets
 # everything. Only the primary key is left out (it means nothing outside this database).
 _EXPORT_SKIP = {"id", "invited_by"}
 
 
-def _json_value(value: object) -> object:
+def json_value(value: object) -> object:
+    """A value as JSON can hold it: moments in UTC ISO format, dates and times in ISO format."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date | time):
@@ -380,10 +371,10 @@ def _json_value(value: object) -> object:
 
 
 def user_data_export(*, user_id: int) -> dict[str, Any]:
-    """Everything stored about the user, as one JSON-serialisable document (/my_data)."""
+    """The user's own record as a JSON-serialisable document (bot.privacy.person adds every app's part)."""
     user = TelegramUser.objects.get(pk=user_id)
     profile = {
-        field.name: _json_value(getattr(user, field.attname))
+        field.name: json_value(getattr(user, field.attname))
         for field in TelegramUser._meta.concrete_fields
         if field.name not in _EXPORT_SKIP
     }
@@ -395,9 +386,6 @@ def user_data_export(*, user_id: int) -> dict[str, Any]:
         "local_date": user_local_date(user).isoformat(),
         "profile": profile,
     }
-    for exporter in USER_DATA_EXPORTERS:
-        section, data = exporter(user)
-        document[section] = _json_value(data)
     return document
 
 
@@ -413,16 +401,13 @@ def _admin_log_forget(user: TelegramUser) -> None:
 
 @transaction.atomic
 def user_erase(*, user_id: int) -> bool:
-    """Erase a person (/delete_me, or staff on request): every app's eraser, then the user row itself.
+    """Delete the user row (after bot.privacy.person has run every app's eraser); False when there was none.
 
-    Rows of other apps that still point at the user with CASCADE go with it; apps that must keep records
-    (payments, for accounting) detach them in their eraser first. False when there was no such user.
+    Rows of other apps that still point at the user with CASCADE go with it.
     """
     user = TelegramUser.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
         return False
-    for eraser in USER_DATA_ERASERS:
-        eraser(user)
     _admin_log_forget(user)
     user.delete()
     logger.info("Erased bot user #%s at their request", user_id)

@@ -7,7 +7,7 @@
     except LLMError:
         ...  # not configured, down, slow or garbage: write the text offline instead
 
-Prompts live in the database (horoscopes.prompts: `prompt_active(key, language)`), with defaults in code.
+Prompts live in the database (horoscopes.llm.prompts: `prompt_active(key, language)`), with defaults in code.
 """
 
 from horoscopes.llm.cleaning import clean_text, json_object, language_matches, plain_length, sections_parse

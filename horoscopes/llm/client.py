@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from horoscopes.llm.cleaning import clean_text
-from horoscopes.models import GenerationLog, GenerationStatus, Prompt
+from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from horoscopes.prompts import prompts_seed
+from horoscopes.llm.prompts import prompts_seed
 from horoscopes.tarot.seed import tarot_deck_seed
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from bot import sender
-from bot.fake_api import FakeBotAPI, parse_html, utf16_len
+from bot.console.fake_api import FakeBotAPI, parse_html, utf16_len
 from bot.models import Lease
 from bot.sender import (
     Outgoing,
@@ -288,7 +288,7 @@ def test_lease_of_a_live_process_elsewhere_is_respected():
 
 
 def _png() -> bytes:
-    from bot.fake_api import solid_png
+    from bot.console.fake_api import solid_png
 
     return solid_png(32, 32)
 

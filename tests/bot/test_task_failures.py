@@ -20,10 +20,20 @@ def test_failed_task_is_reported_and_a_successful_one_is_not():
     recorder = Recorder()
     sentry_sdk.init(dsn="https://key@sentry.example.com/1", transport=recorder, default_integrations=False)
     try:
-        post_execute.send(sender="django_q", task={"id": "a1", "name": "ok", "func": "bot.tasks.heartbeat",
-                                                   "success": True, "result": None})
-        post_execute.send(sender="django_q", task={"id": "b2", "name": "boom", "func": "bot.tasks.updates_prune",
-                                                   "success": False, "result": "Traceback: ValueError: boom"})
+        post_execute.send(
+            sender="django_q",
+            task={"id": "a1", "name": "ok", "func": "bot.tasks.heartbeat", "success": True, "result": None},
+        )
+        post_execute.send(
+            sender="django_q",
+            task={
+                "id": "b2",
+                "name": "boom",
+                "func": "bot.tasks.updates_prune",
+                "success": False,
+                "result": "Traceback: ValueError: boom",
+            },
+        )
         sentry_sdk.flush()
     finally:
         sentry_sdk.init()  # back to a disabled client

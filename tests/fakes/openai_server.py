@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.fake_api import HttpReply, HttpRequest, LoopbackServer, json_reply, solid_png
+from bot.console.fake_api import HttpReply, HttpRequest, LoopbackServer, json_reply, solid_png
 
 FAILURE_KINDS = frozenset({"server_error", "rate_limited", "slow", "garbage", "empty", "bad_gateway", "unauthorized"})
 MAX_IMAGE_SIDE = 2048

@@ -34,7 +34,7 @@ from telegram import (
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.fake_api import (
+from bot.console.fake_api import (
     ApiCall,
     ApiError,
     FakeBotAPI,

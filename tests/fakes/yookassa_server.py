@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.fake_api import HttpReply, HttpRequest, LoopbackServer, json_reply
+from bot.console.fake_api import HttpReply, HttpRequest, LoopbackServer, json_reply
 
 SHOP_ID = "123456"
 SECRET_KEY = "test_secret_key_for_the_fake"  # a fake key for a fake server

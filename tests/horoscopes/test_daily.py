@@ -5,19 +5,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from bot.fake_api import parse_html
-from horoscopes import services, tasks
+from bot.console.fake_api import parse_html
+from horoscopes.daily import services, tasks
+from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PersonalStatus, TextSource
 from horoscopes.llm import client as llm_client
-from horoscopes.models import (
-    DailyHoroscope,
-    GenerationLog,
-    GenerationStatus,
-    PersonalHoroscope,
-    PersonalStatus,
-    Prompt,
-    TextSource,
-)
-from horoscopes.prompts import DEFAULTS, prompt_active, prompts_seed
+from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
+from horoscopes.llm.prompts import DEFAULTS, prompt_active, prompts_seed
 from tests.fakes.openai_server import FakeOpenAI
 from tests.users.dialog import Dialog
 from users.models import TelegramUser

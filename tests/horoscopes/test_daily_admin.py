@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from horoscopes import services
-from horoscopes.models import DailyHoroscope, GenerationLog, Prompt, PushDelivery, PushStatus, TextSource
-from horoscopes.prompts import prompt_active
-from horoscopes.selectors import horoscopes_user_data_export
+from horoscopes.daily import services
+from horoscopes.daily.models import DailyHoroscope, PushDelivery, PushStatus, TextSource
+from horoscopes.daily.selectors import horoscopes_user_data_export
+from horoscopes.llm.models import GenerationLog, Prompt
+from horoscopes.llm.prompts import prompt_active
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.fake_api import parse_html
+from bot.console.fake_api import parse_html
 from horoscopes.llm import (
     UNTRUSTED_RULE,
     LLMError,
@@ -22,8 +22,8 @@ from horoscopes.llm import (
     untrusted_text,
 )
 from horoscopes.llm.client import _drop_unsupported
-from horoscopes.models import GenerationLog
-from horoscopes.prompts import prompt_active
+from horoscopes.llm.models import GenerationLog
+from horoscopes.llm.prompts import prompt_active
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, time
 import pytest
 from django.utils import translation
 
-from horoscopes import natal_writer
-from horoscopes.models import NatalChart
-from horoscopes.natal_services import BirthDataMissing, natal_chart_get, natal_interpretation_store
-from horoscopes.natal_tasks import natal_interpret
+from bot.natal.tasks import natal_interpret
+from horoscopes.natal.models import NatalChart
+from horoscopes.natal.services import BirthDataMissing, natal_chart_get, natal_interpretation_store
+from horoscopes.writer import natal as natal_writer
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -124,9 +124,7 @@ def test_interpretation_is_stored_once_per_language():
 
 def test_interpretation_by_the_llm_is_grounded_in_the_chart(llm, bot_settings):
     chart = natal_chart_get(user_id=make_user(premium_until=None).pk)
-    llm.responder = lambda request: (
-        "<b>Солнце в Тельце</b> даёт вам спокойную силу и любовь к надёжным вещам. " * 8
-    )
+    llm.responder = lambda request: "<b>Солнце в Тельце</b> даёт вам спокойную силу и любовь к надёжным вещам. " * 8
 
     natal_interpret(chart.pk, "ru")
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from horoscopes.natal_services import natal_chart_get
+from horoscopes.natal.services import natal_chart_get
 from tests.horoscopes.test_natal import make_user
 
 pytestmark = pytest.mark.django_db

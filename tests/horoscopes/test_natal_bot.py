@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from horoscopes.models import NatalChart
+from horoscopes.natal.models import NatalChart
 from tests.horoscopes.test_natal import make_user
 from tests.users.dialog import Dialog
 from users.models import TelegramUser

@@ -7,9 +7,11 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from bot.horoscope import tasks as delivery
 from bot.models import Lease
-from horoscopes import delivery, services, tasks
-from horoscopes.models import PersonalHoroscope, PersonalStatus, PushDelivery, PushStatus
+from bot.schedules import SCHEDULES
+from horoscopes.daily import services
+from horoscopes.daily.models import PersonalHoroscope, PersonalStatus, PushDelivery, PushStatus
 from users.models import TelegramUser
 
 pytestmark = [
@@ -291,13 +293,11 @@ def test_without_a_bot_token_nothing_is_claimed(settings):
 
 
 def test_the_task_and_its_schedule(bot_settings):
-    from horoscopes.schedules import SCHEDULES
-
     names = {spec.name: spec for spec in SCHEDULES}
-    assert names["daily push"].func == "horoscopes.tasks.push_due" and names["daily push"].minutes == 1
+    assert names["daily push"].func == "bot.horoscope.tasks.push_due" and names["daily push"].minutes == 1
     assert names["daily horoscopes"].cron == "0 6,18 * * *"
     make_user(at="00:00")
-    result = tasks.push_due()
+    result = delivery.push_due()
     assert result["sent"] == 1 and not result["busy"]
 
 

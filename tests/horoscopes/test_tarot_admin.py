@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from PIL import Image
 
-from horoscopes.models import TarotCard, TarotImage
 from horoscopes.tarot import DrawnCard
+from horoscopes.tarot.models import TarotCard, TarotImage
 from horoscopes.tarot.render import spread_image
 from horoscopes.tarot.seed import tarot_deck_seed
-from horoscopes.tarot_selectors import tarot_card_pictures, tarot_image_key, tarot_picture_versions
-from horoscopes.tarot_services import tarot_day_card_draw, tarot_reading_draw
+from horoscopes.tarot.selectors import tarot_card_pictures, tarot_image_key, tarot_picture_versions
+from horoscopes.tarot.services import tarot_day_card_draw, tarot_reading_draw
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from asgiref.sync import async_to_sync
 from django.utils import timezone
 
 from bot.models import TelegramUpdate, UpdateStatus
-from horoscopes.models import TarotDailyCount, TarotImage, TarotReading
 from horoscopes.tarot import SPREADS, draw_for_day
-from horoscopes.tarot_services import tarot_reading_draw
+from horoscopes.tarot.models import TarotDailyCount, TarotImage, TarotReading
+from horoscopes.tarot.services import tarot_reading_draw
 from tests.asgi import AsgiServer
 from users.models import TelegramUser
 
@@ -439,9 +439,9 @@ def test_a_celtic_caption_with_long_names_and_question_stays_valid_and_within_li
     import dataclasses
     from datetime import date
 
-    from bot.fake_api import parse_html
-    from bot.handlers.tarot import CAPTION_LIMIT, reading_caption
+    from bot.console.fake_api import parse_html
     from bot.sender import visible_length
+    from bot.tarot.handlers import CAPTION_LIMIT, reading_caption
     from horoscopes.tarot import card_by_key, draw_spread
 
     drawn = draw_spread("celtic_cross")

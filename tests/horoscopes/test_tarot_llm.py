@@ -6,11 +6,12 @@ from datetime import date
 import pytest
 
 from horoscopes.llm import UNTRUSTED_RULE
-from horoscopes.models import GenerationLog, Prompt, TarotReading
-from horoscopes.prompts import prompts_seed
+from horoscopes.llm.models import GenerationLog, Prompt
+from horoscopes.llm.prompts import prompts_seed
 from horoscopes.tarot import SPREADS, card_by_key
-from horoscopes.tarot_prompts import TAROT_PROMPTS
-from horoscopes.tarot_services import tarot_reading_draw, tarot_reading_interpret
+from horoscopes.tarot.models import TarotReading
+from horoscopes.tarot.prompts import TAROT_PROMPTS
+from horoscopes.tarot.services import tarot_reading_draw, tarot_reading_interpret
 from tests.fakes.openai_server import FakeOpenAI, last_user_text
 from users.models import TelegramUser
 

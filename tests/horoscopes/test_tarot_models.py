@@ -6,11 +6,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from horoscopes.models import TarotCard, TarotReading
 from horoscopes.tarot import card_keys, load_deck
 from horoscopes.tarot.deck import AREAS, LANGS, ORIENTATIONS
+from horoscopes.tarot.models import TarotCard, TarotReading
 from horoscopes.tarot.seed import tarot_deck_seed
-from horoscopes.tarot_selectors import tarot_deck
+from horoscopes.tarot.selectors import tarot_deck
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db

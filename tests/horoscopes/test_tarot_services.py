@@ -8,17 +8,17 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from horoscopes.models import TarotDailyCount, TarotReading
 from horoscopes.tarot import SPREADS
+from horoscopes.tarot.models import TarotDailyCount, TarotReading
 from horoscopes.tarot.questions import Concern
-from horoscopes.tarot_selectors import (
+from horoscopes.tarot.selectors import (
     tarot_allowance,
     tarot_history_page,
     tarot_local_date,
     tarot_readings_undelivered,
     tarot_time_to_midnight,
 )
-from horoscopes.tarot_services import (
+from horoscopes.tarot.services import (
     QUESTION_STATE,
     TarotLimitReached,
     TarotPremiumRequired,

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from bot.privacy.person import person_erase, person_export
 from bot.schedules import all_schedules
-from horoscopes.models import TarotReading
-from horoscopes.tarot_selectors import tarot_user_data_export
-from horoscopes.tarot_services import tarot_day_card_draw, tarot_reading_draw
-from horoscopes.tarot_tasks import tarot_interpretations_sweep, tarot_reading_interpret
+from bot.tarot.tasks import tarot_interpretations_sweep, tarot_reading_interpret
+from horoscopes.tarot.models import TarotReading
+from horoscopes.tarot.selectors import tarot_user_data_export
+from horoscopes.tarot.services import tarot_day_card_draw, tarot_reading_draw
 from users.models import TelegramUser
-from users.services import user_data_export, user_erase
 
 pytestmark = pytest.mark.django_db
 CHAT = 5300000001
@@ -70,7 +70,7 @@ def test_a_failed_send_is_released_and_the_sweep_sends_it_later(bot_settings, dj
 
 def test_the_sweep_is_scheduled():
     names = {spec.name: spec.func for spec in all_schedules()}
-    assert names["tarot interpretations sweep"] == "horoscopes.tarot_tasks.tarot_interpretations_sweep"
+    assert names["tarot interpretations sweep"] == "bot.tarot.tasks.tarot_interpretations_sweep"
 
 
 def test_my_data_has_the_readings_and_delete_me_removes_them():
@@ -81,7 +81,7 @@ def test_my_data_has_the_readings_and_delete_me_removes_them():
     assert section == "tarot_readings"
     assert [item["kind"] for item in data] == ["three", "day"]
     assert [card["position"] for card in data[0]["cards"]] == [1, 2, 3]
-    assert user_data_export(user_id=reading.user_id)["tarot_readings"] == data
+    assert person_export(user_id=reading.user_id)["tarot_readings"] == data
 
-    assert user_erase(user_id=reading.user_id)
+    assert person_erase(user_id=reading.user_id)
     assert not TarotReading.objects.exists()

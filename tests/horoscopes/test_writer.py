@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.fake_api import parse_html
+from bot.console.fake_api import parse_html
 from horoscopes.astro import compute_chart, sky_of_day, transits
 from horoscopes.astro.constants import SIGNS
 from horoscopes.writer import SECTIONS, daily_facts, personal_facts, write_daily, write_personal

@@ -7,14 +7,14 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from bot.premium import tasks
+from bot.privacy.person import person_erase, person_export
 from bot.schedules import all_schedules
-from payments import tasks
 from payments.models import Payment, PaymentStatus, Plan, PremiumNotice, Provider, StarsLedgerCursor, Subscription
 from payments.providers import RefundRequest, StarsProvider
 from payments.services import payment_confirm_stars, payment_create, payment_mark_invoiced
 from tests.payments.conftest import CHAT, OTHER, texts_to
 from users.models import TelegramUser
-from users.services import user_data_export, user_erase
 
 pytestmark = pytest.mark.django_db
 
@@ -204,11 +204,11 @@ def test_export_lists_payments_and_erase_keeps_them_pseudonymised(
         is_recurring=True,
     )
 
-    exported = user_data_export(user_id=buyer.pk)
+    exported = person_export(user_id=buyer.pk)
     assert {row["id"] for row in exported["payments"]} == {one_off.public_id, subscription.public_id}
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert user_erase(user_id=buyer.pk)
+        assert person_erase(user_id=buyer.pk)
 
     kept = Payment.objects.get(pk=one_off.pk)
     assert kept.user is None and kept.payer_ref and kept.status == PaymentStatus.SUCCEEDED
@@ -237,4 +237,5 @@ def test_plans_seed_creates_the_defaults_once_and_keeps_staff_edits():
 
 def test_payment_schedules_are_registered():
     names = {spec.func for spec in all_schedules()}
-    assert {"payments.tasks.payments_poll", "payments.tasks.stars_reconcile", "payments.tasks.premium_notices"} <= names
+    wanted = {"payments.tasks.payments_poll", "bot.premium.tasks.stars_reconcile", "bot.premium.tasks.premium_notices"}
+    assert wanted <= names

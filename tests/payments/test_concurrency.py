@@ -11,7 +11,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from payments import tasks
+from bot.premium import tasks
+from payments import tasks as payment_tasks
 from payments.models import Payment, PaymentStatus, Provider
 from payments.services import payment_confirm, payment_confirm_stars, payment_create, payment_refund
 from tests.payments.conftest import CHAT
@@ -146,7 +147,7 @@ def test_notification_and_poll_at_the_same_moment_extend_once(bot_settings, plan
                 )
                 .status_code
             )
-        return tasks.payment_check(payment.pk)
+        return payment_tasks.payment_check(payment.pk)
 
     results = race(work)
 

@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from payments import tasks
+from bot.premium import tasks as premium_tasks
+from payments import tasks as payment_tasks
 from payments.models import Payment, PaymentStatus, Provider
 from payments.providers import CheckoutRequest, ProviderError, ReceiptLine, RefundRequest, YooKassaProvider
 from payments.services import payment_check, payment_refund
@@ -85,13 +86,16 @@ def test_the_last_receipt_email_is_offered_next_time(bot_settings, plans, yookas
     assert (second.receipt_email, second.amount) == ("anna@example.com", Decimal("2390.00"))
 
 
-def test_confirmed_by_notification_once(bot_settings, plans, yookassa):
+def test_confirmed_by_notification_once(bot_settings, plans, yookassa, django_capture_on_commit_callbacks):
     payment = _card_payment(bot_settings, yookassa, plans.month)
     yookassa.pay(payment.provider_payment_id)
     body = yookassa.notification(payment.provider_payment_id)
 
-    first = _notify(body)
-    second = _notify(body)
+    # Each request commits on its own, as in production: the thank-you goes out after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _notify(body)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _notify(body)
 
     assert (first.status_code, second.status_code) == (200, 200)
     payment.refresh_from_db()
@@ -105,13 +109,15 @@ def test_confirmed_by_notification_once(bot_settings, plans, yookassa):
     assert len(thanks) == 1
 
 
-def test_confirmed_by_polling(bot_settings, plans, yookassa):
+def test_confirmed_by_polling(bot_settings, plans, yookassa, django_capture_on_commit_callbacks):
     payment = _card_payment(bot_settings, yookassa, plans.month)
-    assert tasks.payments_poll()["succeeded"] == 0
+    assert payment_tasks.payments_poll()["succeeded"] == 0
     yookassa.pay(payment.provider_payment_id)
 
-    counts = tasks.payments_poll()
-    tasks.payments_poll()
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = payment_tasks.payments_poll()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_tasks.payments_poll()
 
     assert counts["succeeded"] == 1
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED
@@ -125,8 +131,8 @@ def test_notification_and_poll_both_report_it_and_premium_is_extended_once(bot_s
 
     _notify(yookassa.notification(payment.provider_payment_id))
     end = TelegramUser.objects.get(telegram_id=CHAT).premium_until
-    tasks.payments_poll()
-    tasks.payment_check(payment.pk, tell_if_pending=True)
+    payment_tasks.payments_poll()
+    premium_tasks.payment_check_and_tell(payment.pk)
 
     assert TelegramUser.objects.get(telegram_id=CHAT).premium_until == end
     assert Payment.objects.filter(status=PaymentStatus.SUCCEEDED).count() == 1
@@ -205,7 +211,7 @@ def test_provider_down_when_opening_tells_the_user(bot_settings, plans, yookassa
 
     # An hour later nobody has a payment page for it: the poll closes it.
     Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(hours=2))
-    tasks.payments_poll()
+    payment_tasks.payments_poll()
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.FAILED
 
 
@@ -224,7 +230,7 @@ def test_stalled_provider_times_out(settings, plans, yookassa):
 def test_staff_refund_through_the_api(bot_settings, plans, yookassa, django_capture_on_commit_callbacks):
     payment = _card_payment(bot_settings, yookassa, plans.month)
     yookassa.pay(payment.provider_payment_id)
-    tasks.payment_check(payment.pk)
+    payment_tasks.payment_check(payment.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         outcome = payment_refund(payment_id=payment.pk)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
 
-from bot.fake_api import ApiCall, FakeBotAPI
+from bot.console.fake_api import ApiCall, FakeBotAPI
 from tests.asgi import AsgiServer
 
 SHOWN = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText"}

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from bot.models import TelegramUpdate
+from bot.privacy import person
 from payments.models import Payment
 from tests.users.dialog import Dialog
 from users import services
@@ -47,7 +48,7 @@ def test_privacy_policy_in_both_languages(bot_settings, settings):
 
 
 def test_my_data_exports_everything_stored(bot_settings, monkeypatch):
-    monkeypatch.setattr(services, "USER_DATA_EXPORTERS", [*services.USER_DATA_EXPORTERS, lambda u: ("extra", [1])])
+    monkeypatch.setattr(person, "EXPORTERS", (*person.EXPORTERS, lambda u: ("extra", [1])))
     zina, user = onboarded_person(bot_settings)
 
     zina.send("/my_data")
@@ -193,14 +194,12 @@ def test_erasing_runs_every_registered_eraser_before_the_row_goes(monkeypatch):
     user = TelegramUser.objects.create(telegram_id=CHAT, first_name=NAME)
     seen = []
     monkeypatch.setattr(
-        services,
-        "USER_DATA_ERASERS",
-        [*services.USER_DATA_ERASERS, lambda u: seen.append(TelegramUser.objects.filter(pk=u.pk).exists())],
+        person, "ERASERS", (*person.ERASERS, lambda u: seen.append(TelegramUser.objects.filter(pk=u.pk).exists()))
     )
 
-    assert services.user_erase(user_id=user.pk) is True
+    assert person.person_erase(user_id=user.pk) is True
     assert seen == [True]
-    assert services.user_erase(user_id=user.pk) is False
+    assert person.person_erase(user_id=user.pk) is False
 
 
 def test_blocking_the_bot_is_recorded_and_cleared_on_return(bot_settings):
@@ -219,7 +218,7 @@ def test_settings_changes_are_exported_as_they_are(bot_settings):
     user_set_birth_data(user_id=user.pk, birth_date=date(2000, 1, 1), birth_time=time(0, 5), place=place)
     user_set_notify(user_id=user.pk, enabled=False)
 
-    profile = services.user_data_export(user_id=user.pk)["profile"]
+    profile = person.person_export(user_id=user.pk)["profile"]
 
     assert (profile["notify_enabled"], profile["birth_tz"], profile["sign"]) == (False, "Europe/Moscow", "capricorn")
     assert profile["birth_utc"] == "1999-12-31T21:05:00+00:00"

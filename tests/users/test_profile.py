@@ -1,5 +1,6 @@
 """/profile end to end: every field edited through the bot, clock changes at the birthplace, settings, language."""
 
+import dataclasses
 import types
 from datetime import UTC, date, datetime, time
 
@@ -8,8 +9,7 @@ from django.utils import timezone
 from telegram.ext import CommandHandler
 
 from bot import application as bot_application
-from bot.handlers import profile
-from bot.handlers.profile_flow import send
+from bot.profile.flow import birth_data_request, send
 from tests.users.dialog import Dialog
 from users.models import TelegramUser
 from users.places import get_index
@@ -297,20 +297,21 @@ def test_invite_link_and_count(bot_settings):
 
 
 def test_birth_data_request_asks_only_what_is_missing_then_resumes(bot_settings, monkeypatch):
-    """The contract other features use: profile.birth_data_request(..., resume=key) and profile.RESUME[key]."""
+    """The contract other features use: birth_data_request(..., resume=key), with key listed in the routes."""
 
     async def needs_birth(update, context):
-        await profile.birth_data_request(update, context, resume="test-chart")
+        await birth_data_request(update, context, resume="test-chart")
 
     async def chart(update, context):
         user = context.db_user
         await send(update, f"CHART {user.birth_date} {user.birth_time_unknown} {user.birth_tz} {user.birth_utc:%H:%M}")
 
-    feature = types.SimpleNamespace(
-        MENU={}, STATES={}, register=lambda app: app.add_handler(CommandHandler("chart", needs_birth))
-    )
+    feature = types.SimpleNamespace(register=lambda app: app.add_handler(CommandHandler("chart", needs_birth)))
     monkeypatch.setattr(bot_application, "FEATURES", (*bot_application.FEATURES, feature))
-    monkeypatch.setitem(profile.RESUME, "test-chart", chart)
+    routes = bot_application.ROUTES
+    monkeypatch.setattr(
+        bot_application, "ROUTES", dataclasses.replace(routes, resume={**routes.resume, "test-chart": chart})
+    )
 
     maria = member(bot_settings, birth_date=date(1990, 3, 15))
     [question] = maria.send("/chart")

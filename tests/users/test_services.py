@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import connection, connections
 from django.utils import timezone
 
-from bot.handlers.profile_flow import dominant_place, tz_from_offset
+from bot.profile.flow import dominant_place, tz_from_offset
 from users.birth import MomentStatus
 from users.models import TelegramUser
 from users.places import get_index

@@ -10,8 +10,8 @@ from django.db import connections
 from django_q.conf import Conf
 
 from bot.application import build_application
-from bot.console import Console, ConsoleUser
-from bot.fake_api import FakeBotAPI
+from bot.console.chat import Console, ConsoleUser
+from bot.console.fake_api import FakeBotAPI
 
 BANNER = """\
 Astrobot local console: the real handlers and database, a fake Telegram on this machine.

@@ -7,7 +7,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 
 from bot.application import ALLOWED_UPDATES, build_application
-from bot.texts import COMMANDS
+from bot.menu.texts import COMMANDS
 from bot.webhook import WEBHOOK_PATH
 
 

@@ -1,0 +1,105 @@
+"""Horoscopes as the reader sees them: Telegram HTML with a title and sections, and the buttons under them.
+
+Shared by the horoscope handler (answers in chat) and the daily push (sent from the worker), so both show
+the same thing. Keyboards are Bot API JSON: the sender takes them as they are, the handler converts them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.utils import translation
+
+from bot.horoscope import texts as t
+from bot.ui import callback_data
+from horoscopes.astro import sky_of_day
+from horoscopes.astro.chart import Chart
+from horoscopes.astro.constants import SIGN_GLYPHS, SIGNS, sign_of
+from horoscopes.daily.models import SECTIONS, DailyHoroscope, PersonalHoroscope
+from horoscopes.writer.grammar import date_text, phase_name, sign_in, sign_name, weekday
+
+# Callback data: hs:v:<sign>:<yyyymmdd> shows a horoscope, hs:s:<sign>:<yyyymmdd> the sign picker,
+# hs:m:<sign> remembers the user's sign, hs:p the personal horoscope.
+PREFIX = "hs"
+VIEW, SIGNS_PICKER, MINE, PERSONAL = "v", "s", "m", "p"
+
+
+def day_code(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _sections_html(sections: dict[str, str]) -> list[str]:
+    blocks = [sections["overview"]] if sections.get("overview") else []
+    for name in SECTIONS[1:]:
+        if sections.get(name):
+            blocks.append(f"{t.SECTION_TITLES[name]}\n{sections[name]}")
+    return blocks
+
+
+def daily_html(horoscope: DailyHoroscope) -> str:
+    """The general horoscope of a sign for a date, in its own language."""
+    lang = horoscope.language
+    with translation.override(lang):
+        sky = sky_of_day(horoscope.date, settings.HOROSCOPE_SKY_TZ)
+        title = t.DAILY_TITLE.format(
+            glyph=SIGN_GLYPHS[horoscope.sign],
+            sign=sign_name(horoscope.sign, lang),
+            weekday=weekday(horoscope.date, lang),
+            date=date_text(horoscope.date, lang),
+        )
+        moon = t.MOON_LINE.format(moon_in=sign_in(sky.moon_sign, lang), phase=phase_name(sky.moon_phase, lang))
+        return "\n\n".join([f"{title}\n{moon}", *_sections_html(horoscope.sections())])
+
+
+def personal_html(horoscope: PersonalHoroscope, natal: Chart | None = None) -> str:
+    """A personal horoscope with the person's Sun and Moon (and Ascendant when the birth time is known)."""
+    lang = horoscope.language
+    with translation.override(lang):
+        title = t.PERSONAL_TITLE.format(weekday=weekday(horoscope.date, lang), date=date_text(horoscope.date, lang))
+        head = [title]
+        if natal is not None:
+            sun, moon = natal.points["sun"].sign, natal.points["moon"].sign
+            if natal.has_houses and natal.asc is not None:
+                head.append(
+                    t.PERSONAL_CHART_LINE_ASC.format(
+                        sun_in=sign_in(sun, lang), moon_in=sign_in(moon, lang), asc_in=sign_in(sign_of(natal.asc), lang)
+                    )
+                )
+            else:
+                head.append(t.PERSONAL_CHART_LINE.format(sun_in=sign_in(sun, lang), moon_in=sign_in(moon, lang)))
+        return "\n\n".join(["\n".join(head), *_sections_html(horoscope.sections())])
+
+
+def _button(text: object, *values: object) -> dict:
+    return {"text": str(text), "callback_data": callback_data.build(PREFIX, *values)}
+
+
+def daily_keyboard(*, sign: str, day: date, today: date, user_sign: str, language: str) -> dict:
+    """Today/Tomorrow, another sign (and back to one's own), the personal horoscope."""
+    with translation.override(language):
+        rows = []
+        if day > today:
+            rows.append([_button(t.BUTTON_TODAY, VIEW, sign, day_code(today))])
+        else:
+            rows.append([_button(t.BUTTON_TOMORROW, VIEW, sign, day_code(today + timedelta(days=1)))])
+        other = [_button(t.BUTTON_OTHER_SIGN, SIGNS_PICKER, sign, day_code(day))]
+        if user_sign and user_sign != sign:
+            other.append(_button(t.BUTTON_MY_SIGN.format(glyph=SIGN_GLYPHS[user_sign]), VIEW, user_sign, day_code(day)))
+        rows.append(other)
+        rows.append([_button(t.BUTTON_PERSONAL, PERSONAL)])
+        return {"inline_keyboard": rows}
+
+
+def signs_keyboard(*, action: str, day: date | None, back_sign: str | None, language: str) -> dict:
+    """Twelve signs in four rows of three; `action` VIEW shows that sign for `day`, MINE remembers it."""
+    with translation.override(language):
+        buttons = []
+        for sign in SIGNS:
+            label = f"{SIGN_GLYPHS[sign]} {sign_name(sign, language)}"
+            values = (action, sign, day_code(day)) if action == VIEW and day else (action, sign)
+            buttons.append(_button(label, *values))
+        rows = [buttons[i : i + 3] for i in range(0, 12, 3)]
+        if back_sign and day:
+            rows.append([_button(t.BUTTON_BACK, VIEW, back_sign, day_code(day))])
+        return {"inline_keyboard": rows}

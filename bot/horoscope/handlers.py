@@ -1,0 +1,212 @@
+"""Horoscope: the user's sign for their own local date, tomorrow, any other sign, and the personal horoscope.
+
+Handlers only read: texts are written ahead of time, and a missing one is written offline at once. The
+personal horoscope is written in the background and arrives as its own message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import date, timedelta
+
+from asgiref.sync import sync_to_async
+from django_q.tasks import async_task
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import routing
+from bot.context import BotContext
+from bot.horoscope import formatting as view
+from bot.horoscope import tasks
+from bot.horoscope import texts as t
+from bot.profile.flow import birth_data_request
+from bot.ui import callback_data
+from horoscopes.astro.constants import SIGNS
+from horoscopes.astro.names import SIGN_NAMES
+from horoscopes.daily import services
+from horoscopes.daily.models import PersonalHoroscope, PersonalStatus
+from payments.selectors import user_is_premium
+from users.models import TelegramUser
+from users.parsing import ParseError, parse_birth_date
+from users.selectors import user_local_date
+from users.services import user_set_birth_data, user_state_set
+
+logger = logging.getLogger(__name__)
+
+BIRTH_STATE = "horoscope:birth_date"
+RESUME_PERSONAL = "horoscope_personal"
+# The button of the payments feature that opens the Premium screen (its prefix with no action).
+PREMIUM_CALLBACK = "pay"
+_DATE_ERRORS = {
+    ParseError.IMPOSSIBLE_DATE: t.BIRTH_DATE_IMPOSSIBLE,
+    ParseError.FUTURE: t.BIRTH_DATE_FUTURE,
+    ParseError.TOO_OLD: t.BIRTH_DATE_TOO_OLD,
+}
+_SIGN_WORDS = {name.lower(): sign for sign, names in SIGN_NAMES.items() for name in names.values()}
+
+
+def _markup(data: dict) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup.de_json(data, None)
+
+
+def _view(user: TelegramUser, sign: str, day: date, today: date) -> tuple[str, dict]:
+    """The horoscope of a sign for a date in the user's language, with its buttons (sync: reads the database)."""
+    horoscope = services.daily_read(sign=sign, day=day, language=user.language)
+    keyboard = view.daily_keyboard(
+        sign=sign, day=day, today=today, user_sign=services.user_sign_known(user), language=user.language
+    )
+    return view.daily_html(horoscope), keyboard
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def horoscope_show(update: Update, context: BotContext, *, sign: str | None = None) -> None:
+    """Today's horoscope (the user's local date) for their sign, or the question which sign they are."""
+    user = context.db_user
+    sign = sign or services.user_sign_known(user)
+    if not sign:
+        await _ask_sign(update, context)
+        return
+    today = user_local_date(user)
+    text, keyboard = await sync_to_async(_view)(user, sign, today, today)
+    await _reply(update, text, _markup(keyboard))
+
+
+async def horoscope_command(update: Update, context: BotContext) -> None:
+    """/horoscope, optionally with a sign: "/horoscope leo", "/horoscope Лев"."""
+    word = " ".join(context.args or []).strip().lower()
+    await horoscope_show(update, context, sign=_SIGN_WORDS.get(word) or (word if word in SIGNS else None))
+
+
+async def _ask_sign(update: Update, context: BotContext) -> None:
+    """Twelve sign buttons, and a typed birth date is accepted too."""
+    user = context.db_user
+    await sync_to_async(user_state_set)(user=user, state=BIRTH_STATE)
+    keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
+    await _reply(update, str(t.ASK_SIGN), _markup(keyboard))
+
+
+async def birth_date_message(update: Update, context: BotContext) -> None:
+    """A typed answer to "which sign are you?": a birth date, from which the sign follows."""
+    user = context.db_user
+    text = update.effective_message.text
+    if not text:
+        await _ask_sign(update, context)
+        return
+    result = parse_birth_date(text, today=user_local_date(user))
+    if not result.ok:
+        problem = _DATE_ERRORS.get(result.error, t.BIRTH_DATE_NOT_UNDERSTOOD)
+        keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
+        await _reply(update, str(problem), _markup(keyboard))
+        return
+    try:
+        user = await sync_to_async(user_set_birth_data)(user_id=user.pk, birth_date=result.value)
+    except ValueError:
+        await _reply(update, str(t.BIRTH_DATE_NOT_UNDERSTOOD))
+        return
+    user = await sync_to_async(user_state_set)(user=user)
+    context.db_user = user
+    await _reply(update, t.SIGN_SAVED.format(sign=SIGN_NAMES[user.sign][user.language]))
+    await horoscope_show(update, context)
+
+
+async def horoscope_callback(update: Update, context: BotContext) -> None:
+    """Every horoscope button; a stale or malformed one is answered and shows today's horoscope."""
+    query = update.callback_query
+    _, values = callback_data.parse(query.data)
+    action, args = (values[0], values[1:]) if values else ("", [])
+    user = context.db_user
+    if action == view.VIEW and len(args) == 2 and args[0] in SIGNS:
+        await _show_day(update, context, args[0], args[1])
+    elif action == view.SIGNS_PICKER and len(args) == 2 and args[0] in SIGNS:
+        await query.answer()
+        day = _parse_day(args[1]) or user_local_date(user)
+        keyboard = view.signs_keyboard(action=view.VIEW, day=day, back_sign=args[0], language=user.language)
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(reply_markup=_markup(keyboard))
+    elif action == view.MINE and len(args) == 1 and args[0] in SIGNS:
+        await query.answer()
+        user = await sync_to_async(services.horoscope_sign_remember)(user_id=user.pk, sign=args[0])
+        context.db_user = user
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_text(t.SIGN_SAVED.format(sign=SIGN_NAMES[args[0]][user.language]))
+        await horoscope_show(update, context, sign=args[0])
+    elif action == view.PERSONAL:
+        await query.answer()
+        await personal_show(update, context)
+    else:
+        await query.answer()
+        await horoscope_show(update, context)
+
+
+def _parse_day(code: str) -> date | None:
+    try:
+        return date(int(code[:4]), int(code[4:6]), int(code[6:8])) if len(code) == 8 and code.isdigit() else None
+    except ValueError:
+        return None
+
+
+async def _show_day(update: Update, context: BotContext, sign: str, code: str) -> None:
+    """Show a sign's horoscope in place of the message; only today and tomorrow (the user's local dates)."""
+    query = update.callback_query
+    user = context.db_user
+    today = user_local_date(user)
+    day = _parse_day(code)
+    if day is None or not today <= day <= today + timedelta(days=1):
+        await query.answer(str(t.OUT_OF_DATE))
+        day = today
+    else:
+        await query.answer()
+    text, keyboard = await sync_to_async(_view)(user, sign, day, today)
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=_markup(keyboard))
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            # The message cannot be edited any more (too old, deleted): send it anew.
+            await _reply(update, text, _markup(keyboard))
+
+
+async def personal_show(update: Update, context: BotContext) -> None:
+    """The personal horoscope: Premium only; written in the background and sent when ready."""
+    user = context.db_user
+    if not user_is_premium(user):
+        button = InlineKeyboardButton(str(t.BUTTON_PREMIUM), callback_data=PREMIUM_CALLBACK)
+        await _reply(update, str(t.PERSONAL_OFFER), InlineKeyboardMarkup([[button]]))
+        return
+    if user.birth_date is None:
+        await _reply(update, str(t.PERSONAL_NEEDS_BIRTH_DATA))
+        await birth_data_request(update, context, resume=RESUME_PERSONAL)
+        return
+    day = user_local_date(user)
+    horoscope, start = await sync_to_async(services.personal_request)(
+        user_id=user.pk, day=day, language=user.language, deliver=True
+    )
+    if horoscope.status == PersonalStatus.READY:
+        text, keyboard = await sync_to_async(_personal_view)(user, horoscope)
+        await _reply(update, text, _markup(keyboard))
+        return
+    if start:
+        await _reply(update, str(t.PERSONAL_PREPARING))
+        await sync_to_async(async_task)(tasks.personal_deliver, horoscope.pk, group="personal horoscopes")
+        return
+    await _reply(update, str(t.PERSONAL_STILL_PREPARING))
+
+
+def _personal_view(user: TelegramUser, horoscope: PersonalHoroscope) -> tuple[str, dict]:
+    """A ready personal horoscope with the usual buttons (sync: reads the database)."""
+    sign = services.user_sign_known(user)
+    keyboard = view.daily_keyboard(
+        sign=sign, day=horoscope.date, today=horoscope.date, user_sign=sign, language=user.language
+    )
+    return view.personal_html(horoscope, services.natal_chart_for(user)), keyboard
+
+
+def register(application: Application) -> None:
+    """/horoscope, its buttons, and the personal horoscope as a continuation of the birth data questions."""
+    application.add_handler(CommandHandler("horoscope", horoscope_command, filters=routing.NEW_MESSAGE))
+    application.add_handler(CallbackQueryHandler(horoscope_callback, pattern=callback_data.pattern(view.PREFIX)))

@@ -1,0 +1,102 @@
+"""/privacy, /my_data (everything stored, as JSON) and /delete_me (erase, after a confirmation)."""
+
+import json
+import time
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from telegram import InlineKeyboardMarkup, InputFile, ReplyKeyboardRemove, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import routing
+from bot.context import BotContext
+from bot.privacy import texts as t
+from bot.privacy.person import person_erase, person_export
+from bot.profile.flow import button, callback_values, send
+from bot.profile.texts import format_date
+from bot.ui import callback_data
+from payments.selectors import user_is_premium
+from users.selectors import user_local_date, user_zone
+from users.services import PRIVACY_POLICY_VERSION
+
+CB_PRIVACY = "pv"  # pv:erase:<unix time of the question>, pv:keep
+# A confirmation button older than this asks again: an old message must not erase anybody by accident.
+CONFIRM_VALID_SECONDS = 15 * 60
+
+
+def policy_text() -> str:
+    """The privacy policy in the active language, with the operator's contact when configured."""
+    text = t.POLICY.format(version=PRIVACY_POLICY_VERSION)
+    if settings.BOT_SUPPORT_CONTACT:
+        text += "\n\n" + t.POLICY_CONTACT.format(contact=settings.BOT_SUPPORT_CONTACT)
+    return text
+
+
+async def privacy_command(update: Update, context: BotContext) -> None:
+    """/privacy: the policy."""
+    await send(update, policy_text())
+
+
+async def my_data_send(update: Update, context: BotContext) -> None:
+    """Send the user everything stored about them as a JSON document."""
+    user = context.db_user
+    if user is None:
+        return
+    document = await sync_to_async(person_export)(user_id=user.pk)
+    body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+    name = f"astrobot-my-data-{user_local_date(user).isoformat()}.json"
+    await update.effective_chat.send_document(
+        InputFile(body, filename=name), caption=str(t.MY_DATA_CAPTION), disable_content_type_detection=True
+    )
+
+
+async def my_data_command(update: Update, context: BotContext) -> None:
+    """/my_data."""
+    await my_data_send(update, context)
+
+
+async def delete_ask(update: Update, context: BotContext) -> None:
+    """Explain what erasing means and ask to confirm."""
+    user = context.db_user
+    if user is None:
+        return
+    text = str(t.DELETE_CONFIRM)
+    if user_is_premium(user):
+        until = user.premium_until.astimezone(user_zone(user)).date()
+        text += "\n\n" + t.DELETE_PREMIUM.format(date=format_date(until, context.language))
+    buttons = InlineKeyboardMarkup(
+        [[button(t.DELETE_YES, CB_PRIVACY, "erase", int(time.time())), button(t.DELETE_NO, CB_PRIVACY, "keep")]]
+    )
+    await send(update, text, buttons)
+
+
+async def delete_command(update: Update, context: BotContext) -> None:
+    """/delete_me."""
+    await delete_ask(update, context)
+
+
+async def privacy_callback(update: Update, context: BotContext) -> None:
+    """The answer to "erase all your data?"."""
+    values = await callback_values(update, context, None)
+    if values is None:
+        return
+    if values[:1] != ["erase"]:
+        await send(update, t.DELETE_KEPT)
+        return
+    asked_at = int(values[1]) if len(values) > 1 and values[1].isdigit() else 0
+    if time.time() - asked_at > CONFIRM_VALID_SECONDS:
+        await send(update, t.DELETE_EXPIRED)
+        return
+    await sync_to_async(person_erase)(user_id=context.db_user.pk)
+    # Nothing later in this update may write the erased user back.
+    context.db_user = None
+    await send(update, t.DELETED, ReplyKeyboardRemove())
+
+
+def register(application: Application) -> None:
+    """/privacy, /my_data, /delete_me and the confirmation buttons."""
+    application.add_handler(CommandHandler("privacy", privacy_command, filters=routing.NEW_MESSAGE))
+    application.add_handler(CommandHandler("my_data", my_data_command, filters=routing.NEW_MESSAGE))
+    application.add_handler(CommandHandler("delete_me", delete_command, filters=routing.NEW_MESSAGE))
+    application.add_handler(CallbackQueryHandler(privacy_callback, pattern=callback_data.pattern(CB_PRIVACY)))

@@ -1,0 +1,739 @@
+"""Questions that fill in the profile: birth date, time and place, the current time zone, the daily time.
+
+Each question is a conversation state in TelegramUser.state ("profile:date", ...) with its context in
+state_data, so any worker can take the answer. A finished question hands over to the continuation named
+by its `resume` key (`context.routes.resume`, listed in bot.application): the profile, onboarding, the
+natal chart, the personal horoscope.
+"""
+
+import asyncio
+import contextlib
+import html
+import re
+from dataclasses import asdict
+from datetime import date, datetime, time, tzinfo
+
+from asgiref.sync import sync_to_async
+from django.utils import timezone
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.context import BotContext
+from bot.menu import keyboards, texts
+from bot.profile import texts as t
+from bot.routing import Handler
+from bot.ui import callback_data
+from horoscopes.astro.constants import SIGN_ELEMENT
+from horoscopes.astro.names import ELEMENT_NAMES, SIGN_DATE_RANGES, SIGN_NAMES, sign_date_range_text
+from users.birth import MomentStatus
+from users.parsing import parse_birth_date, parse_time
+from users.places import Place, PlaceIndex, PlaceMatch, get_index
+from users.places.text import fold
+from users.selectors import (
+    offset_text,
+    tz_label,
+    user_birth_data_missing,
+    user_birthplace_name,
+    user_local_date,
+    user_local_now,
+    zone_or_none,
+)
+from users.services import (
+    BirthMomentUnclear,
+    Birthplace,
+    user_set_birth_data,
+    user_set_current_tz,
+    user_set_notify,
+    user_state_set,
+)
+
+# Conversation states of this module.
+STATE_DATE = "profile:date"
+STATE_TIME = "profile:time"
+STATE_PLACE = "profile:place"
+STATE_MOMENT = "profile:moment"
+STATE_TZ = "profile:tz"
+STATE_NOTIFY = "profile:notify"
+BIRTH_STATES = {"date": STATE_DATE, "time": STATE_TIME, "place": STATE_PLACE}
+FLOW_STATES = (STATE_DATE, STATE_TIME, STATE_PLACE, STATE_MOMENT, STATE_TZ, STATE_NOTIFY)
+
+# Callback data prefixes of this module.
+CB_FLOW = "bd"  # bd:unknown, bd:skip, bd:cancel, bd:again
+CB_PLACE = "bp"  # bp:<geoname id>
+CB_MOMENT = "bm"  # bm:<0|1>
+CB_TZ = "ctz"  # ctz:<geoname id>, ctz:ask
+CB_NOTIFY = "nt"  # nt:<HHMM>, nt:off
+
+# Continuations this module treats specially: back to the profile card, and onboarding's next step.
+RESUME_PROFILE = "profile"
+RESUME_ONBOARDING = "onboarding"
+
+
+SIGN_EMOJI = {
+    "aries": "♈",
+    "taurus": "♉",
+    "gemini": "♊",
+    "cancer": "♋",
+    "leo": "♌",
+    "virgo": "♍",
+    "libra": "♎",
+    "scorpio": "♏",
+    "sagittarius": "♐",
+    "capricorn": "♑",
+    "aquarius": "♒",
+    "pisces": "♓",
+}
+NOTIFY_CHOICES = (time(7), time(8), time(9), time(10), time(12), time(21))
+# A typed name is taken without asking when it beats every other place of that name this many times over.
+DOMINANT_POPULATION = 20
+QUERY_ECHO_CHARS = 40
+
+
+# --- Small helpers shared by the profile, onboarding and privacy handlers ----------------------------
+
+
+async def send(update: Update, text: object, markup: object = None) -> None:
+    """Send an HTML message to the chat of the update (a message or a button press)."""
+    await update.effective_chat.send_message(str(text), parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def state_set(context: BotContext, state: str = "", data: dict | None = None) -> None:
+    """Remember the question the user is answering (or forget it)."""
+    context.db_user = await sync_to_async(user_state_set)(user=context.db_user, state=state, data=data)
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off a message once one was used, so old questions cannot be answered twice."""
+    message = query.message
+    if message is None or not getattr(message, "reply_markup", None):
+        return
+    # The message may be too old to edit, or have lost its buttons already.
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def callback_values(update: Update, context: BotContext, states: tuple[str, ...] | None) -> list[str] | None:
+    """Answer a button press; its values when the user is still at one of `states`, else None (stale)."""
+    query = update.callback_query
+    _, values = callback_data.parse(query.data)
+    if context.db_user is None or (states is not None and context.db_user.state not in states):
+        await query.answer(str(texts.BUTTON_OUTDATED))
+        return None
+    await query.answer()
+    await drop_buttons(query)
+    return values
+
+
+def echo(text: str) -> str:
+    """What the user typed, short and safe to put in an HTML message."""
+    text = " ".join(text.split())
+    if len(text) > QUERY_ECHO_CHARS:
+        text = text[: QUERY_ECHO_CHARS - 1] + "…"
+    return html.escape(text)
+
+
+def button(label: object, prefix: str, *values: object) -> InlineKeyboardButton:
+    """An inline button with our callback data."""
+    return InlineKeyboardButton(str(label), callback_data=callback_data.build(prefix, *values))
+
+
+def sign_title(sign: str, lang: str) -> str:
+    """ "♓ Pisces"."""
+    return f"{SIGN_EMOJI[sign]} {SIGN_NAMES[sign].get(lang, SIGN_NAMES[sign]['en'])}"
+
+
+async def _index() -> PlaceIndex:
+    # The first use loads the gazetteer (~0.1-0.3 s): keep that off the event loop.
+    return await asyncio.to_thread(get_index)
+
+
+# --- Birth data: asking ---------------------------------------------------------------------------------
+
+
+async def birth_data_request(update: Update, context: BotContext, *, resume: str, skippable: bool = False) -> None:
+    """Ask for whatever birth data is missing (date, then time or "I don't know", then place), then resume.
+
+    When nothing is missing the continuation runs at once. Other features call this, e.g. the natal chart:
+    `await birth_data_request(update, context, resume=RESUME_NATAL)`, with natal_show listed for that key.
+    `skippable` offers "Later" on each question (onboarding) instead of "Cancel".
+    """
+    await _birth_next(update, context, {"resume": resume, "skippable": skippable, "skipped": []})
+
+
+async def birth_data_edit(update: Update, context: BotContext, *, step: str, resume: str) -> None:
+    """Ask one birth data question again ("date", "time" or "place"), then resume."""
+    await _ask(update, context, step, {"resume": resume, "only": step})
+
+
+def _flow_buttons(data: dict, step: str, *extra: InlineKeyboardButton) -> InlineKeyboardMarkup | None:
+    """The buttons under a question: "Later" in onboarding (the date is the one answer it needs), else "Cancel"."""
+    if data.get("skippable"):
+        row = [*extra, button(t.BUTTON_LATER, CB_FLOW, "skip")] if step != "date" else list(extra)
+    else:
+        row = [*extra, button(t.BUTTON_CANCEL, CB_FLOW, "cancel")]
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+async def _ask(update: Update, context: BotContext, step: str, data: dict) -> None:
+    await state_set(context, BIRTH_STATES[step], data)
+    if step == "date":
+        await send(update, t.ASK_DATE, _flow_buttons(data, step))
+    elif step == "time":
+        await send(update, t.ASK_TIME, _time_buttons(data))
+    else:
+        await _index()
+        await send(update, t.ASK_PLACE, _flow_buttons(data, step))
+
+
+def _time_buttons(data: dict) -> InlineKeyboardMarkup | None:
+    return _flow_buttons(data, "time", button(t.BUTTON_TIME_UNKNOWN, CB_FLOW, "unknown"))
+
+
+async def _birth_next(update: Update, context: BotContext, data: dict) -> None:
+    if not data.get("only"):
+        skipped = set(data.get("skipped", ()))
+        for step in user_birth_data_missing(context.db_user):
+            if step not in skipped:
+                await _ask(update, context, step, data)
+                return
+    await resume_flow(update, context, data)
+
+
+async def resume_flow(update: Update, context: BotContext, data: dict) -> None:
+    """The question is answered: forget it and hand over to the continuation the asker named."""
+    await state_set(context)
+    handler = context.routes.resume.get(data.get("resume", ""))
+    if handler is None:
+        await send(update, t.SAVED, keyboards.main_menu())
+        return
+    await handler(update, context)
+
+
+# --- Birth data: answers --------------------------------------------------------------------------------
+
+
+async def birth_date_message(update: Update, context: BotContext) -> None:
+    """The answer to "when were you born?"."""
+    text = update.effective_message.text
+    if not text:
+        await send(update, t.DATE_NOT_TEXT)
+        return
+    result = parse_birth_date(text, today=user_local_date(context.db_user))
+    if not result.ok:
+        await send(update, t.DATE_ERRORS.get(result.error, t.DATE_ERRORS["unrecognised"]))
+        return
+    await _apply(update, context, "date", {"birth_date": result.value})
+
+
+async def birth_time_message(update: Update, context: BotContext) -> None:
+    """The answer to "what time were you born?" (also a new time instead of an impossible one)."""
+    text = update.effective_message.text
+    if not text:
+        await send(update, t.TIME_NOT_TEXT)
+        return
+    result = parse_time(text)
+    if not result.ok:
+        await send(update, t.TIME_ERROR, _time_buttons(context.db_user.state_data or {}))
+        return
+    await _apply(update, context, "time", {"birth_time": result.value})
+
+
+async def birth_place_message(update: Update, context: BotContext) -> None:
+    """The answer to "where were you born?": a typed name or a location pin."""
+    message = update.effective_message
+    index = await _index()
+    lang = context.language
+    if message.location is not None:
+        place = index.nearest(message.location.latitude, message.location.longitude)
+        if place is None:
+            await send(update, t.PLACE_PIN_NOTHING)
+            return
+        await _apply(update, context, "place", {"place": Birthplace.from_place(place, lang)})
+        return
+    if not message.text:
+        await send(update, t.PLACE_NOT_TEXT)
+        return
+    matches = index.match(message.text, limit=5)
+    if not matches:
+        markup = _flow_buttons(context.db_user.state_data or {}, "place")
+        await send(update, t.PLACE_NOT_FOUND.format(query=echo(message.text)), markup)
+        return
+    chosen = dominant_place(matches, message.text)
+    if chosen is not None:
+        await _apply(update, context, "place", {"place": Birthplace.from_place(chosen, lang)})
+        return
+    on_date = context.db_user.birth_date or user_local_date(context.db_user)
+    rows = [[button(m.place.label(lang, on_date), CB_PLACE, m.place.geoname_id)] for m in matches]
+    last = _flow_buttons(context.db_user.state_data or {}, "place")
+    if last is not None:
+        rows.append(list(last.inline_keyboard[0]))
+    example = f"{matches[0].place.name(lang)}, {matches[0].place.region(lang) or matches[0].place.country}"
+    await send(update, t.PLACE_CHOOSE.format(example=html.escape(example)), InlineKeyboardMarkup(rows))
+
+
+def dominant_place(matches: list[PlaceMatch], typed: str = "") -> Place | None:
+    """The place a typed name surely means: the only hit, the only one in the region typed after a comma
+    ("Кировск, Мурманская"), or an exact hit far bigger than any namesake."""
+    top = matches[0]
+    _, comma, hint = typed.partition(",")
+    if comma and fold(hint):
+        key = fold(hint)
+        in_region = [
+            m.place
+            for m in matches
+            if m.kind == "exact"
+            and any(key in fold(text) for text in (m.place.region_ru, m.place.region_en, m.place.country) if text)
+        ]
+        if len(in_region) == 1:
+            return in_region[0]
+    if len(matches) == 1:
+        return top.place
+    if top.kind == "exact":
+        namesakes = [m.place.population for m in matches[1:] if m.kind == "exact"]
+    elif top.kind == "fuzzy" and top.distance <= 1:
+        # One slip of the finger ("Мосвка") next to nothing comparable: the big city it almost spells.
+        namesakes = [m.place.population for m in matches[1:]]
+    else:
+        return None
+    if all(population * DOMINANT_POPULATION <= top.place.population for population in namesakes):
+        return top.place
+    return None
+
+
+async def birth_place_callback(update: Update, context: BotContext) -> None:
+    """A press on one of the candidate places."""
+    values = await callback_values(update, context, (STATE_PLACE,))
+    if values is None:
+        return
+    place = (await _index()).get(int(values[0])) if values and values[0].isdigit() else None
+    if place is None:
+        await send(update, t.ASK_PLACE)
+        return
+    await _apply(update, context, "place", {"place": Birthplace.from_place(place, context.language)})
+
+
+async def flow_callback(update: Update, context: BotContext) -> None:
+    """The buttons under the questions: I don't know, Later, Cancel, Enter another time."""
+    query = update.callback_query
+    _, values = callback_data.parse(query.data)
+    action = values[0] if values else ""
+    allowed = {
+        "unknown": (STATE_TIME, STATE_MOMENT),
+        "skip": (STATE_DATE, STATE_TIME, STATE_PLACE),
+        "cancel": FLOW_STATES,
+        "again": (STATE_MOMENT,),
+    }.get(action, ())
+    if await callback_values(update, context, allowed) is None:
+        return
+    data = dict(context.db_user.state_data or {})
+    if action == "unknown":
+        await _apply(update, context, "time", {"time_unknown": True})
+    elif action == "skip":
+        step = next(step for step, state in BIRTH_STATES.items() if state == context.db_user.state)
+        data["skipped"] = [*data.get("skipped", []), step]
+        await send(update, t.SKIPPED)
+        await _birth_next(update, context, data)
+    elif action == "again":
+        data["carry"] = {k: v for k, v in data.pop("pending", {}).items() if k not in ("step", "birth_time")}
+        await state_set(context, STATE_TIME, data)
+        await send(update, t.ASK_TIME, _time_buttons(data))
+    elif "back" in data:
+        # Cancelling the time zone question opened from the daily time question goes back to that question.
+        await _ask_notify(update, context, data["back"])
+    else:
+        await state_set(context)
+        if data.get("resume") == RESUME_PROFILE:
+            await context.routes.resume[RESUME_PROFILE](update, context)
+        else:
+            await send(update, t.CANCELLED, keyboards.main_menu())
+
+
+async def _apply(update: Update, context: BotContext, step: str, changes: dict, fold: int | None = None) -> None:
+    """Save an answer (with what an earlier clock-change question carried over) and go on."""
+    data = dict(context.db_user.state_data or {})
+    changes = {**_decode(data.pop("carry", {})), **changes}
+    try:
+        context.db_user = await sync_to_async(user_set_birth_data)(user_id=context.db_user.pk, fold=fold, **changes)
+    except BirthMomentUnclear as unclear:
+        await _ask_moment(update, context, data, step, changes, unclear)
+        return
+    except ValueError:
+        await send(update, t.DATE_ERRORS["unrecognised"] if step == "date" else t.TIME_ERROR)
+        return
+    data.pop("pending", None)
+    await _confirm(update, context, step, data, moment_chosen=fold is not None)
+    await _birth_next(update, context, data)
+
+
+async def _confirm(update: Update, context: BotContext, step: str, data: dict, *, moment_chosen: bool) -> None:
+    user, lang = context.db_user, context.language
+    if moment_chosen and user.birth_time is not None and user.birth_utc is not None:
+        local = user.birth_utc.astimezone(_zone(user.birth_tz))
+        saved = t.MOMENT_SAVED.format(time=t.format_time(local.time()), offset=offset_text(local.utcoffset()))
+        await send(update, saved)
+        if step != "place":
+            return
+    if step == "date":
+        if data.get("resume") == RESUME_ONBOARDING:
+            await send(update, sign_reveal(user.sign, user.birth_date, lang))
+        else:
+            name = SIGN_NAMES[user.sign].get(lang, SIGN_NAMES[user.sign]["en"])
+            await send(
+                update,
+                t.DATE_SAVED.format(date=t.format_date(user.birth_date, lang), emoji=SIGN_EMOJI[user.sign], sign=name),
+            )
+    elif step == "time":
+        if user.birth_time_unknown:
+            await send(update, t.TIME_UNKNOWN_SAVED)
+        elif not moment_chosen:
+            await send(update, t.TIME_SAVED.format(time=t.format_time(user.birth_time)))
+    elif step == "place":
+        place = html.escape(user_birthplace_name(user, lang))
+        if user.birth_utc is not None:
+            offset = offset_text(user.birth_utc.astimezone(_zone(user.birth_tz)).utcoffset())
+            await send(update, t.PLACE_SAVED.format(place=place, offset=offset))
+        else:
+            await send(update, t.PLACE_SAVED_NO_DATE.format(place=place))
+
+
+def _zone(tz: str) -> tzinfo:
+    return zone_or_none(tz) or timezone.get_default_timezone()
+
+
+def sign_reveal(sign: str, birth_date: date, lang: str) -> str:
+    """The sign reveal of onboarding: name, dates, element, and a word on the cusp when it applies."""
+    element = ELEMENT_NAMES[SIGN_ELEMENT[sign]].get(lang, ELEMENT_NAMES[SIGN_ELEMENT[sign]]["en"])
+    text = t.SIGN_REVEAL.format(
+        emoji=SIGN_EMOJI[sign],
+        sign=SIGN_NAMES[sign].get(lang, SIGN_NAMES[sign]["en"]),
+        dates=sign_date_range_text(sign, lang),
+        element=element.lower() if lang == "ru" else element,
+    )
+    if _on_cusp(sign, birth_date):
+        text += "\n\n" + str(t.SIGN_CUSP)
+    return text
+
+
+def _on_cusp(sign: str, birth_date: date) -> bool:
+    """Within a day of a sign's first or last day: the Sun may have changed sign on a nearby date in that year."""
+    (start_month, start_day), (end_month, end_day) = SIGN_DATE_RANGES[sign]
+    for month, day in ((start_month, start_day), (end_month, end_day)):
+        try:
+            edge = date(birth_date.year, month, day)
+        except ValueError:
+            continue
+        if abs((birth_date - edge).days) <= 1:
+            return True
+    return False
+
+
+# --- A local time that happened twice or never --------------------------------------------------------
+
+
+def _encode(changes: dict) -> dict:
+    out = {}
+    for key, value in changes.items():
+        if isinstance(value, date | time):
+            out[key] = value.isoformat()
+        elif isinstance(value, Birthplace):
+            out[key] = asdict(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _decode(stored: dict) -> dict:
+    out = {}
+    for key, value in stored.items():
+        if key == "birth_date" and value:
+            out[key] = date.fromisoformat(value)
+        elif key == "birth_time" and value:
+            out[key] = time.fromisoformat(value)
+        elif key == "place" and isinstance(value, dict):
+            out[key] = Birthplace(**value)
+        elif key in {"birth_date", "birth_time", "place", "time_unknown"}:
+            out[key] = value
+    return out
+
+
+async def _ask_moment(
+    update: Update, context: BotContext, data: dict, step: str, changes: dict, unclear: BirthMomentUnclear
+) -> None:
+    user, lang = context.db_user, context.language
+    place: Birthplace | None = changes.get("place")
+    tz = place.tz if place else user.birth_tz
+    place_name = place.name if place else user.birth_place
+    birth_date = changes.get("birth_date") or user.birth_date
+    birth_time = changes.get("birth_time") or user.birth_time
+    zone = _zone(tz)
+    data = {**data, "pending": {"step": step, **_encode(changes)}}
+    await state_set(context, STATE_MOMENT, data)
+
+    wall = t.format_time(birth_time)
+    order = sorted(range(len(unclear.options)), key=lambda i: unclear.options[i])
+    rows = []
+    for position, index in enumerate(order):
+        local = unclear.options[index].astimezone(zone)
+        offset = offset_text(local.utcoffset())
+        if unclear.status == MomentStatus.AMBIGUOUS:
+            label = (t.MOMENT_FIRST if position == 0 else t.MOMENT_SECOND).format(time=wall, offset=offset)
+        else:
+            label = t.MOMENT_OPTION.format(time=t.format_time(local.time()), offset=offset)
+        rows.append([button(label, CB_MOMENT, index)])
+    rows.append([button(t.BUTTON_OTHER_TIME, CB_FLOW, "again")])
+    question = t.MOMENT_TWICE if unclear.status == MomentStatus.AMBIGUOUS else t.MOMENT_GAP
+    text = question.format(date=t.format_date(birth_date, lang), place=html.escape(place_name or tz), time=wall)
+    await send(update, text, InlineKeyboardMarkup(rows))
+
+
+async def moment_callback(update: Update, context: BotContext) -> None:
+    """The user picked which of the two instants they were born at."""
+    values = await callback_values(update, context, (STATE_MOMENT,))
+    if values is None:
+        return
+    data = context.db_user.state_data or {}
+    pending = dict(data.get("pending") or {})
+    if not values or values[0] not in ("0", "1") or not pending:
+        await send(update, t.ASK_TIME)
+        return
+    step = pending.pop("step", "time")
+    await _apply(update, context, step, _decode(pending), fold=int(values[0]))
+
+
+async def moment_message(update: Update, context: BotContext) -> None:
+    """Text while the clock-change question is open: another time replaces the impossible one."""
+    text = update.effective_message.text
+    if not text or not parse_time(text).ok:
+        await send(update, t.MOMENT_USE_BUTTONS)
+        return
+    data = dict(context.db_user.state_data or {})
+    data["carry"] = {k: v for k, v in data.pop("pending", {}).items() if k not in ("step", "birth_time")}
+    await state_set(context, STATE_TIME, data)
+    await birth_time_message(update, context)
+
+
+# --- Current time zone ----------------------------------------------------------------------------------
+
+_OFFSET = re.compile(r"^(utc|gmt|мск|msk)?([+-])(\d{1,2})(?::?(\d{2}))?$")
+# Russia's zones by their offset from Moscow time, the way Russians often say them ("МСК+2").
+MSK_ZONES = {
+    -1: "Europe/Kaliningrad",
+    0: "Europe/Moscow",
+    1: "Europe/Samara",
+    2: "Asia/Yekaterinburg",
+    3: "Asia/Omsk",
+    4: "Asia/Krasnoyarsk",
+    5: "Asia/Irkutsk",
+    6: "Asia/Yakutsk",
+    7: "Asia/Vladivostok",
+    8: "Asia/Magadan",
+    9: "Asia/Kamchatka",
+}
+
+
+def tz_from_offset(text: str) -> str | None:
+    """An IANA zone for "UTC+5", "GMT-3", "+03:00", "МСК+2" or "мск"; "" for an offset out of range.
+
+    None when the text is not an offset at all.
+    """
+    compact = re.sub(r"\s+", "", text.casefold()).translate(str.maketrans({"−": "-", "–": "-", "—": "-"}))
+    if compact in {"utc", "gmt"}:
+        return "Etc/UTC"
+    if compact in {"мск", "msk"}:
+        return MSK_ZONES[0]
+    match = _OFFSET.match(compact)
+    if match is None:
+        return None
+    base, sign, hours, minutes = match[1], match[2], int(match[3]), int(match[4] or 0)
+    value = hours if sign == "+" else -hours
+    if base in {"мск", "msk"}:
+        return MSK_ZONES.get(value, "") if minutes == 0 else ""
+    if minutes or not -12 <= value <= 14:
+        return ""
+    if value == 0:
+        return "Etc/UTC"
+    # POSIX-style names: Etc/GMT-5 is five hours *ahead* of UTC.
+    return f"Etc/GMT{'-' if value > 0 else '+'}{abs(value)}"
+
+
+async def tz_request(update: Update, context: BotContext, *, resume: str, back: dict | None = None) -> None:
+    """Ask where the user lives now (for the time zone), then resume (or go back to the daily time question)."""
+    data: dict = {"resume": resume}
+    if back is not None:
+        data["back"] = back
+    await state_set(context, STATE_TZ, data)
+    await _index()
+    await send(update, t.ASK_TZ, InlineKeyboardMarkup([[button(t.BUTTON_CANCEL, CB_FLOW, "cancel")]]))
+
+
+async def tz_message(update: Update, context: BotContext) -> None:
+    """The answer to "which city do you live in now?": a city, an offset or a location pin."""
+    message = update.effective_message
+    index = await _index()
+    if message.location is not None:
+        place = index.nearest(message.location.latitude, message.location.longitude)
+        if place is None:
+            await send(update, t.PLACE_PIN_NOTHING)
+            return
+        await _tz_apply(update, context, place.tz)
+        return
+    if not message.text:
+        await send(update, t.TZ_NOT_TEXT)
+        return
+    zone = tz_from_offset(message.text)
+    if zone == "":
+        await send(update, t.TZ_BAD_OFFSET)
+        return
+    if zone:
+        await _tz_apply(update, context, zone)
+        return
+    matches = index.match(message.text, limit=5)
+    if not matches:
+        await send(update, t.TZ_NOT_FOUND.format(query=echo(message.text)))
+        return
+    chosen = dominant_place(matches, message.text)
+    # Namesakes in one time zone need no question.
+    if chosen is None and len({m.place.tz for m in matches}) == 1:
+        chosen = matches[0].place
+    if chosen is not None:
+        await _tz_apply(update, context, chosen.tz)
+        return
+    lang = context.language
+    today = user_local_date(context.db_user)
+    rows = [[button(m.place.label(lang, today), CB_TZ, m.place.geoname_id)] for m in matches]
+    rows.append([button(t.BUTTON_CANCEL, CB_FLOW, "cancel")])
+    await send(update, t.TZ_CHOOSE, InlineKeyboardMarkup(rows))
+
+
+async def tz_callback(update: Update, context: BotContext) -> None:
+    """A press on a candidate city for the time zone, or on "Change time zone" under the daily time question."""
+    query = update.callback_query
+    _, values = callback_data.parse(query.data)
+    if values[:1] == ["ask"]:
+        if await callback_values(update, context, (STATE_NOTIFY,)) is None:
+            return
+        data = dict(context.db_user.state_data or {})
+        await tz_request(update, context, resume=data.get("resume", ""), back=data)
+        return
+    if await callback_values(update, context, (STATE_TZ,)) is None:
+        return
+    place = (await _index()).get(int(values[0])) if values and values[0].isdigit() else None
+    if place is None:
+        await send(update, t.ASK_TZ)
+        return
+    await _tz_apply(update, context, place.tz)
+
+
+async def _tz_apply(update: Update, context: BotContext, tz: str) -> None:
+    data = dict(context.db_user.state_data or {})
+    context.db_user = await sync_to_async(user_set_current_tz)(user_id=context.db_user.pk, tz=tz)
+    await send(update, t.TZ_SAVED.format(tz=html.escape(tz_label(tz, context.language)), now=_now_text(context)))
+    if "back" in data:
+        await _ask_notify(update, context, data["back"])
+        return
+    await resume_flow(update, context, data)
+
+
+def _now_text(context: BotContext) -> str:
+    return t.format_time(user_local_now(context.db_user).time())
+
+
+# --- Daily notification time ----------------------------------------------------------------------------
+
+
+async def notify_request(update: Update, context: BotContext, *, resume: str, cancellable: bool = True) -> None:
+    """Ask at what local time the daily horoscope should come (or none), then resume."""
+    await _ask_notify(update, context, {"resume": resume, "cancellable": cancellable})
+
+
+async def _ask_notify(update: Update, context: BotContext, data: dict) -> None:
+    await state_set(context, STATE_NOTIFY, data)
+    label = html.escape(tz_label(context.db_user.current_tz, context.language))
+    await send(update, t.ASK_NOTIFY.format(tz=label, now=_now_text(context)), _notify_buttons(data))
+
+
+def _notify_buttons(data: dict) -> InlineKeyboardMarkup:
+    choices = [
+        button(t.format_time(choice), CB_NOTIFY, f"{choice.hour:02d}{choice.minute:02d}") for choice in NOTIFY_CHOICES
+    ]
+    rows = [choices[:3], choices[3:], [button(t.BUTTON_CHANGE_TZ, CB_TZ, "ask")]]
+    last = [button(t.BUTTON_NO_NOTIFICATIONS, CB_NOTIFY, "off")]
+    if data.get("cancellable"):
+        last.append(button(t.BUTTON_CANCEL, CB_FLOW, "cancel"))
+    rows.append(last)
+    return InlineKeyboardMarkup(rows)
+
+
+async def notify_message(update: Update, context: BotContext) -> None:
+    """A typed time for the daily horoscope (a location pin changes the time zone first)."""
+    message = update.effective_message
+    if message.location is not None:
+        place = (await _index()).nearest(message.location.latitude, message.location.longitude)
+        if place is None:
+            await send(update, t.PLACE_PIN_NOTHING)
+            return
+        data = dict(context.db_user.state_data or {})
+        await state_set(context, STATE_TZ, {"resume": data.get("resume", ""), "back": data})
+        await _tz_apply(update, context, place.tz)
+        return
+    text = message.text
+    result = parse_time(text) if text else None
+    if result is None or not result.ok:
+        await send(update, t.NOTIFY_TIME_ERROR, _notify_buttons(context.db_user.state_data or {}))
+        return
+    await _notify_apply(update, context, result.value)
+
+
+async def notify_callback(update: Update, context: BotContext) -> None:
+    """A press on one of the offered times, or on "No, thanks"."""
+    values = await callback_values(update, context, (STATE_NOTIFY,))
+    if values is None:
+        return
+    value = values[0] if values else ""
+    if value == "off":
+        await _notify_apply(update, context, None)
+        return
+    try:
+        chosen = datetime.strptime(value, "%H%M").time()
+    except ValueError:
+        await send(update, t.NOTIFY_TIME_ERROR)
+        return
+    await _notify_apply(update, context, chosen)
+
+
+async def _notify_apply(update: Update, context: BotContext, at: time | None) -> None:
+    data = dict(context.db_user.state_data or {})
+    if at is None:
+        context.db_user = await sync_to_async(user_set_notify)(user_id=context.db_user.pk, enabled=False)
+        await send(update, t.NOTIFY_OFF)
+    else:
+        context.db_user = await sync_to_async(user_set_notify)(user_id=context.db_user.pk, enabled=True, at=at)
+        label = html.escape(tz_label(context.db_user.current_tz, context.language))
+        await send(update, t.NOTIFY_SAVED.format(time=t.format_time(at), tz=label))
+    await resume_flow(update, context, data)
+
+
+# --- Wiring -----------------------------------------------------------------------------------------------
+
+STATES: dict[str, Handler] = {
+    STATE_DATE: birth_date_message,
+    STATE_TIME: birth_time_message,
+    STATE_PLACE: birth_place_message,
+    STATE_MOMENT: moment_message,
+    STATE_TZ: tz_message,
+    STATE_NOTIFY: notify_message,
+}
+
+
+def register(application: Application) -> None:
+    """The buttons under the questions."""
+    for prefix, handler in (
+        (CB_FLOW, flow_callback),
+        (CB_PLACE, birth_place_callback),
+        (CB_MOMENT, moment_callback),
+        (CB_TZ, tz_callback),
+        (CB_NOTIFY, notify_callback),
+    ):
+        application.add_handler(CallbackQueryHandler(handler, pattern=callback_data.pattern(prefix)))

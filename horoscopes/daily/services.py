@@ -1,0 +1,557 @@
+"""Writes of the daily-horoscope feature: daily texts, personal horoscopes, prompts, the daily push.
+
+Texts come from the LLM when one is configured and answers well, otherwise from the offline writer; both
+work from the same computed facts. Nothing here waits for an LLM on behalf of a reader: handlers read,
+and fall back to the offline writer at once when a text is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from string import Template
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from horoscopes.astro import compute_chart, sky_of_day, transits
+from horoscopes.astro.chart import Chart
+from horoscopes.astro.constants import SIGNS
+from horoscopes.astro.names import sun_sign_for_date
+from horoscopes.astro.sky import SkyOfDay
+from horoscopes.daily.models import (
+    SECTIONS,
+    DailyHoroscope,
+    PersonalHoroscope,
+    PersonalStatus,
+    PushDelivery,
+    PushStatus,
+    TextSource,
+)
+from horoscopes.llm import LLMError, llm_complete, llm_configured, offline_log, sections_parse
+from horoscopes.llm.models import GenerationLog, Prompt
+from horoscopes.llm.prompts import DAILY, PERSONAL, prompt_active
+from horoscopes.natal.services import natal_compute
+from horoscopes.writer import daily_facts, personal_facts, write_daily, write_personal
+from horoscopes.writer.facts import natal_summary
+from horoscopes.writer.grammar import date_text, sign_name
+from payments.selectors import user_is_premium
+from users.models import Language, TelegramUser
+from users.selectors import user_local_date, zone_or_none
+
+logger = logging.getLogger(__name__)
+
+SECTIONS_SCHEMA = {
+    "type": "object",
+    "properties": {name: {"type": "string"} for name in SECTIONS},
+    "required": list(SECTIONS),
+    "additionalProperties": False,
+}
+LANGUAGES = tuple(Language.values)
+# The earliest and the latest clocks on Earth: every local date in use lies between them.
+_EARLIEST_ZONE = ZoneInfo("Etc/GMT+12")
+_LATEST_ZONE = ZoneInfo("Pacific/Kiritimati")
+# A personal horoscope still "being written" after this long is written again (its task died).
+PERSONAL_STALE_AFTER = timedelta(minutes=5)
+# A Premium user's push waits this long for their personal text, then goes with one written offline.
+PERSONAL_WAIT = timedelta(minutes=10)
+PUSH_KIND = "daily"
+PUSH_CHUNK = 100
+
+
+@dataclass(frozen=True)
+class Written:
+    """Sections of a horoscope and where they came from."""
+
+    sections: dict[str, str]
+    source: str
+    log: GenerationLog | None
+
+
+def sky_for(day: date) -> SkyOfDay:
+    """The sky behind the general daily texts (one reference zone for everybody)."""
+    return sky_of_day(day, settings.HOROSCOPE_SKY_TZ)
+
+
+def _fill(template: str, **values: str) -> str:
+    # safe_substitute: a placeholder staff mistyped stays visible instead of breaking generation.
+    return Template(template).safe_substitute(**values)
+
+
+def _llm_sections(*, kind: str, subject: str, prompt: Prompt, user: str, language: str) -> Written:
+    result = llm_complete(
+        kind=kind,
+        system=prompt.system,
+        user=user,
+        subject=subject,
+        prompt=prompt,
+        validate=partial(sections_parse, keys=SECTIONS, language=language),
+        schema=SECTIONS_SCHEMA,
+        max_tokens=1200,
+    )
+    return Written(result.value, TextSource.LLM, result.log)
+
+
+def _offline(kind: str, subject: str, reason: str, write: partial) -> Written:
+    started = time.monotonic()
+    sections = write()
+    return Written(
+        sections, TextSource.OFFLINE, offline_log(kind=kind, subject=subject, started=started, reason=reason)
+    )
+
+
+# --- Daily horoscopes ------------------------------------------------------------------------------------
+
+
+def daily_write(*, sign: str, day: date, language: str, use_llm: bool = True) -> Written:
+    """Write (not store) the horoscope of a sign for a date: the LLM when configured and usable, else offline."""
+    if sign not in SIGNS or language not in LANGUAGES:
+        raise ValueError(f"unknown sign or language: {sign!r}, {language!r}")
+    sky = sky_for(day)
+    subject = f"{sign} {day.isoformat()} {language}"
+    reason = "no LLM configured" if not llm_configured() else "not asked to use the LLM"
+    if use_llm and llm_configured():
+        prompt = prompt_active(DAILY, language)
+        user = _fill(
+            prompt.template,
+            sign=sign_name(sign, language),
+            date=date_text(day, language),
+            tz=settings.HOROSCOPE_SKY_TZ,
+            facts=daily_facts(sign, sky, language),
+        )
+        try:
+            return _llm_sections(kind="daily", subject=subject, prompt=prompt, user=user, language=language)
+        except LLMError as error:
+            reason = f"LLM failed: {error}"
+    return _offline("daily", subject, reason, partial(write_daily, sign, sky, language))
+
+
+def _daily_store(*, sign: str, day: date, language: str, written: Written, replace: bool) -> DailyHoroscope:
+    values = {**written.sections, "source": written.source, "generation": written.log}
+    try:
+        with transaction.atomic():
+            return DailyHoroscope.objects.create(sign=sign, date=day, language=language, **values)
+    except IntegrityError:
+        pass
+    existing = DailyHoroscope.objects.get(sign=sign, date=day, language=language)
+    if replace:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+    return existing
+
+
+def daily_generate(*, sign: str, day: date, language: str, force: bool = False) -> DailyHoroscope:
+    """Make sure the horoscope of a sign, date and language is stored; `force` writes it again. Idempotent.
+
+    Without force an existing text is kept, except one the offline writer made while an LLM is configured
+    for a date that has not begun anywhere on Earth yet (nobody can have read it as "today").
+    """
+    existing = DailyHoroscope.objects.filter(sign=sign, date=day, language=language).first()
+    if existing is not None and not force and not _upgradable(existing):
+        return existing
+    written = daily_write(sign=sign, day=day, language=language)
+    if existing is not None and not force and written.source != TextSource.LLM:
+        return existing  # the LLM is still not answering: keep what readers may already have seen
+    return _daily_store(sign=sign, day=day, language=language, written=written, replace=True)
+
+
+def _upgradable(horoscope: DailyHoroscope, now: datetime | None = None) -> bool:
+    if horoscope.source != TextSource.OFFLINE or not llm_configured():
+        return False
+    latest_today = (now or timezone.now()).astimezone(_LATEST_ZONE).date()
+    return horoscope.date > latest_today
+
+
+def daily_read(*, sign: str, day: date, language: str) -> DailyHoroscope:
+    """The stored horoscope, or one written offline at once and stored (never waits for an LLM)."""
+    found = DailyHoroscope.objects.filter(sign=sign, date=day, language=language).first()
+    if found is not None:
+        return found
+    logger.warning("Daily horoscope %s %s %s was missing: written offline on read", sign, day, language)
+    written = daily_write(sign=sign, day=day, language=language, use_llm=False)
+    return _daily_store(sign=sign, day=day, language=language, written=written, replace=False)
+
+
+def daily_dates_ahead(now: datetime | None = None, *, hours: int = 12) -> list[date]:
+    """Every date that is "today" or "tomorrow" somewhere on Earth from now until `hours` from now."""
+    now = now or timezone.now()
+    first = now.astimezone(_EARLIEST_ZONE).date()
+    last = (now + timedelta(hours=hours)).astimezone(_LATEST_ZONE).date() + timedelta(days=1)
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def daily_missing(*, days: list[date]) -> list[tuple[str, date, str]]:
+    """(sign, date, language) of the texts still to write for these dates (missing, or offline and upgradable)."""
+    have = {
+        (h.sign, h.date, h.language): h
+        for h in DailyHoroscope.objects.filter(date__in=days).only("sign", "date", "language", "source")
+    }
+    wanted = []
+    for day in days:
+        for language in LANGUAGES:
+            for sign in SIGNS:
+                found = have.get((sign, day, language))
+                if found is None or _upgradable(found):
+                    wanted.append((sign, day, language))
+    return wanted
+
+
+def daily_edit(*, horoscope: DailyHoroscope) -> DailyHoroscope:
+    """Save staff's edit of a daily horoscope (marked as edited by staff)."""
+    horoscope.source = TextSource.STAFF
+    horoscope.save()
+    return horoscope
+
+
+def horoscope_sign_remember(*, user_id: int, sign: str) -> TelegramUser:
+    """Remember the sign a user chose by button (a birth date, when known, decides the sign instead)."""
+    if sign not in SIGNS:
+        raise ValueError(f"unknown sign {sign!r}")
+    user = TelegramUser.objects.get(pk=user_id)
+    changed = []
+    if user.birth_date is None and user.sign != sign:
+        user.sign = sign
+        changed.append("sign")
+    if user.state.startswith("horoscope:"):
+        user.state, user.state_data = "", {}
+        changed += ["state", "state_data"]
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+# --- Prompts ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def prompt_save_version(*, key: str, language: str, system: str, template: str, note: str = "", user=None) -> Prompt:
+    """Store an edited prompt as a new version (the latest version is the one in use); earlier ones stay."""
+    latest = Prompt.objects.select_for_update().filter(key=key, language=language).order_by("-version").first()
+    if latest is not None and latest.system == system and latest.template == template:
+        return latest
+    return Prompt.objects.create(
+        key=key,
+        language=language,
+        version=(latest.version + 1) if latest else 1,
+        system=system,
+        template=template,
+        note=note[:200],
+        created_by=user,
+    )
+
+
+# --- Personal horoscopes ---------------------------------------------------------------------------------
+
+
+def natal_chart_for(user: TelegramUser) -> Chart | None:
+    """The user's natal chart as far as their birth data allows (no houses without time and place)."""
+    if user.birth_date is None:
+        return None
+    if user.birth_utc is not None and user.birth_lat is not None and user.birth_lon is not None:
+        return natal_compute(user)
+    # Only the date: positions at noon UTC are right for every planet but the Moon (within about 6°).
+    noon = datetime(user.birth_date.year, user.birth_date.month, user.birth_date.day, 12, tzinfo=UTC)
+    return compute_chart(noon, 0.0, 0.0, with_houses=False)
+
+
+def user_sign_known(user: TelegramUser) -> str:
+    """The user's sign: the one stored, else the Sun sign of their birth date, else ""."""
+    if user.sign:
+        return user.sign
+    return sun_sign_for_date(user.birth_date) if user.birth_date else ""
+
+
+def personal_request(
+    *, user_id: int, day: date, language: str, deliver: bool, now: datetime | None = None
+) -> tuple[PersonalHoroscope, bool]:
+    """Ask for a user's personal horoscope; True when a generation task must be queued.
+
+    `deliver` means someone waits in the chat: it is sent as soon as it is written (once).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        horoscope, created = PersonalHoroscope.objects.select_for_update().get_or_create(
+            user_id=user_id, date=day, language=language, defaults={"deliver": deliver, "requested_at": now}
+        )
+        if created:
+            return horoscope, True
+        changed = []
+        if deliver and not horoscope.deliver and horoscope.status == PersonalStatus.PENDING:
+            horoscope.deliver = True
+            changed.append("deliver")
+        restart = horoscope.status == PersonalStatus.PENDING and now - horoscope.requested_at > PERSONAL_STALE_AFTER
+        if restart:
+            horoscope.requested_at = now
+            changed.append("requested_at")
+        if changed:
+            horoscope.save(update_fields=changed)
+        return horoscope, restart
+
+
+def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoroscope:
+    """Write a pending personal horoscope from the day's transits to the user's chart; idempotent."""
+    horoscope = PersonalHoroscope.objects.select_related("user").get(pk=personal_id)
+    if horoscope.status == PersonalStatus.READY:
+        return horoscope
+    user = horoscope.user
+    natal = natal_chart_for(user)
+    sign = user_sign_known(user)
+    language = horoscope.language
+    tz = user.current_tz if zone_or_none(user.current_tz) else settings.TIME_ZONE
+    subject = f"user {user.pk} {horoscope.date.isoformat()} {language}"
+    if natal is None or not sign:
+        # No birth data (it was removed meanwhile): the sign's text, or the Sun sign unknown at all.
+        written = daily_write(sign=sign or "aries", day=horoscope.date, language=language, use_llm=False)
+        found = ()
+    else:
+        sky = sky_of_day(horoscope.date, tz)
+        found = transits(natal, horoscope.date, tz)
+        written = None
+        reason = "no LLM configured" if not llm_configured() else "not asked to use the LLM"
+        if use_llm and llm_configured():
+            prompt = prompt_active(PERSONAL, language)
+            user_message = _fill(
+                prompt.template,
+                date=date_text(horoscope.date, language),
+                tz=tz,
+                natal=natal_summary(natal, language),
+                transits=personal_facts(natal, found, language),
+                facts=daily_facts(sign, sky, language),
+            )
+            try:
+                written = _llm_sections(
+                    kind="personal", subject=subject, prompt=prompt, user=user_message, language=language
+                )
+            except LLMError as error:
+                reason = f"LLM failed: {error}"
+        if written is None:
+            written = _offline(
+                "personal",
+                subject,
+                reason,
+                partial(write_personal, natal=natal, transits=found, sky=sky, sun_sign=sign, lang=language),
+            )
+    facts = [{"transiting": t.transiting, "natal": t.natal, "kind": t.kind, "orb": round(t.orb, 2)} for t in found[:8]]
+    with transaction.atomic():
+        fresh = PersonalHoroscope.objects.select_for_update().get(pk=personal_id)
+        if fresh.status == PersonalStatus.READY:
+            return fresh  # another worker finished first
+        for name, value in written.sections.items():
+            setattr(fresh, name, value)
+        fresh.source = written.source
+        fresh.generation = written.log
+        fresh.facts = {"transits": facts}
+        fresh.status = PersonalStatus.READY
+        fresh.ready_at = timezone.now()
+        fresh.save()
+        return fresh
+
+
+def personal_delivery_claim(*, personal_id: int) -> bool:
+    """Claim the one delivery of a ready personal horoscope someone waits for; False if not due or taken."""
+    return bool(
+        PersonalHoroscope.objects.filter(
+            pk=personal_id, status=PersonalStatus.READY, deliver=True, delivered_at__isnull=True
+        ).update(delivered_at=timezone.now())
+    )
+
+
+def personal_for_push(*, user_id: int, day: date, language: str) -> PersonalHoroscope:
+    """The ready personal horoscope for a push; written offline right now if it is still missing."""
+    horoscope, _ = personal_request(user_id=user_id, day=day, language=language, deliver=False)
+    if horoscope.status != PersonalStatus.READY:
+        horoscope = personal_generate(personal_id=horoscope.pk, use_llm=False)
+    return horoscope
+
+
+# --- The daily push --------------------------------------------------------------------------------------
+
+
+def _push_recipients() -> Q:
+    # Users who can get a push at all: notifications on, not blocked, a sign to write about.
+    return Q(notify_enabled=True, blocked_at__isnull=True) & ~Q(sign="")
+
+
+def push_zones() -> list[str]:
+    """The time zones of users who may get a push (a handful of distinct values)."""
+    return list(
+        TelegramUser.objects.filter(_push_recipients()).values_list("current_tz", flat=True).distinct().order_by()
+    )
+
+
+def push_prepare(*, now: datetime | None = None) -> list[int]:
+    """Personal horoscopes to write now: for Premium pushes due within PUSH_PREPARE_MINUTES (or overdue).
+
+    Creates the pending rows; returns the ids whose generation the caller must queue (new or stuck ones).
+    """
+    now = now or timezone.now()
+    ahead = timedelta(minutes=settings.PUSH_PREPARE_MINUTES)
+    wanted: list[int] = []
+    for tz in push_zones():
+        zone = zone_or_none(tz) or ZoneInfo(settings.TIME_ZONE)
+        local = now.astimezone(zone)
+        horizon = local + ahead
+        day = local.date()
+        time_filter = Q(notify_time__lte=horizon.time()) if horizon.date() == day else Q()
+        pushed = PushDelivery.objects.filter(user=OuterRef("pk"), kind=PUSH_KIND, local_date=day)
+        written = PersonalHoroscope.objects.filter(user=OuterRef("pk"), date=day, language=OuterRef("language")).filter(
+            Q(status=PersonalStatus.READY) | Q(requested_at__gt=now - PERSONAL_STALE_AFTER)
+        )
+        # premium_until > now only narrows the query; user_is_premium below is the decision.
+        users = TelegramUser.objects.filter(
+            _push_recipients(), time_filter, ~Exists(pushed), ~Exists(written), current_tz=tz, premium_until__gt=now
+        ).exclude(birth_date__isnull=True)
+        for user in users:
+            if not user_is_premium(user, at=now):
+                continue
+            horoscope, start = personal_request(
+                user_id=user.pk, day=day, language=user.language, deliver=False, now=now
+            )
+            if start:
+                wanted.append(horoscope.pk)
+    return wanted
+
+
+def _personal_waiting(user_ids: list[int], day: date, now: datetime) -> set[int]:
+    """Users whose personal horoscope for the day is being written and still worth waiting for."""
+    return set(
+        PersonalHoroscope.objects.filter(
+            user_id__in=user_ids, date=day, status=PersonalStatus.PENDING, requested_at__gt=now - PERSONAL_WAIT
+        ).values_list("user_id", flat=True)
+    )
+
+
+def push_claim(*, run: str, now: datetime | None = None, limit: int = PUSH_CHUNK) -> list[PushDelivery]:
+    """Claim up to `limit` deliveries due now: a row per user and local date, so each goes out at most once.
+
+    Due: notifications on, not blocked, a sign known, the local time in the user's current zone at or past
+    their notification time, and no row yet for their local date. After downtime a user whose time passed
+    earlier that same local day is still due (late, once); days already over never get a row. A user who
+    joined after that day's time gets a "skipped" row instead and their first push the next day. Rows another
+    run left "pending" (it died before handing them to Telegram) are taken over first, while the user's day
+    lasts. Each call marks its rows with a claim token of its own: `run` and a random suffix.
+    """
+    now = now or timezone.now()
+    token = f"{run}-{uuid.uuid4().hex[:8]}"
+    claimed = _push_reclaim(run=run, token=token, now=now, limit=limit)
+    for tz in push_zones():
+        zone = zone_or_none(tz) or ZoneInfo(settings.TIME_ZONE)
+        local = now.astimezone(zone)
+        day = local.date()
+        pushed = PushDelivery.objects.filter(user=OuterRef("pk"), kind=PUSH_KIND, local_date=day)
+        due = TelegramUser.objects.filter(
+            _push_recipients(), ~Exists(pushed), current_tz=tz, notify_time__lte=local.time()
+        ).order_by("notify_time", "pk")
+        waiting: set[int] = set()
+        while len(claimed) < limit:
+            wanted = limit - len(claimed)
+            candidates = list(due.exclude(pk__in=waiting)[: wanted * 2])
+            if not candidates:
+                break
+            premium = {u.pk for u in candidates if u.birth_date is not None and user_is_premium(u, at=now)}
+            waiting |= _personal_waiting(sorted(premium), day, now)
+            rows = [
+                PushDelivery(
+                    user=user,
+                    kind=PUSH_KIND,
+                    local_date=day,
+                    personal=user.pk in premium,
+                    # Someone who joined after that day's time starts the next day: the row records it.
+                    status=PushStatus.SKIPPED
+                    if user.first_seen_at > datetime.combine(day, user.notify_time, tzinfo=zone)
+                    else PushStatus.PENDING,
+                    batch=token,
+                    claimed_at=now,
+                )
+                for user in candidates
+                if user.pk not in waiting
+            ][:wanted]
+            if not rows:
+                continue  # all of them wait for their personal text; the query now leaves them out
+            # The UNIQUE (user, kind, local_date) settles races: a row another worker inserted first is skipped.
+            PushDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+            claimed.extend(
+                PushDelivery.objects.filter(
+                    batch=token,
+                    kind=PUSH_KIND,
+                    local_date=day,
+                    status=PushStatus.PENDING,
+                    user_id__in=[row.user_id for row in rows],
+                ).select_related("user")
+            )
+    return claimed
+
+
+def _push_reclaim(*, run: str, token: str, now: datetime, limit: int) -> list[PushDelivery]:
+    """Take over rows another run left pending (never handed to Telegram) while the user's day lasts."""
+    stale = list(
+        PushDelivery.objects.filter(status=PushStatus.PENDING, kind=PUSH_KIND)
+        .exclude(batch__startswith=f"{run}-")
+        .select_related("user")
+        .order_by("pk")[: limit * 2]
+    )
+    taken: list[PushDelivery] = []
+    for row in stale:
+        if row.local_date != user_local_date(row.user, now):
+            PushDelivery.objects.filter(pk=row.pk, status=PushStatus.PENDING, batch=row.batch).update(
+                status=PushStatus.FAILED, error="the user's day ended before it could be sent"
+            )
+            continue
+        # Conditional on the old token: of two runs taking the same row, exactly one succeeds.
+        if PushDelivery.objects.filter(pk=row.pk, status=PushStatus.PENDING, batch=row.batch).update(
+            batch=token, claimed_at=now
+        ):
+            row.batch = token
+            taken.append(row)
+        if len(taken) >= limit:
+            break
+    return taken
+
+
+def push_start_sending(*, delivery_id: int, token: str) -> bool:
+    """Mark a claimed delivery as being sent, right before it goes out; False if it is no longer ours."""
+    return bool(
+        PushDelivery.objects.filter(pk=delivery_id, batch=token, status=PushStatus.PENDING).update(
+            status=PushStatus.SENDING
+        )
+    )
+
+
+def push_finish(*, delivery_id: int, status: str, message_id: int | None = None, error: str = "") -> None:
+    """Record how a delivery ended (sent, blocked or failed)."""
+    PushDelivery.objects.filter(pk=delivery_id).update(
+        status=status,
+        message_id=message_id,
+        sent_at=timezone.now() if status == PushStatus.SENT else None,
+        error=error[:2000],
+    )
+
+
+def push_run_id() -> str:
+    """A fresh id for one push run (claim tokens start with it)."""
+    return uuid.uuid4().hex[:20]
+
+
+def push_deliveries_prune(*, older_than_days: int = 120) -> int:
+    """Delete push records older than the retention period; the number deleted."""
+    cutoff = timezone.now().date() - timedelta(days=older_than_days)
+    deleted, _ = PushDelivery.objects.filter(local_date__lt=cutoff).delete()
+    return deleted
+
+
+def push_rows(*, run: str, deadline: float, now_fn=timezone.now) -> Iterator[PushDelivery]:
+    """Claimed deliveries chunk by chunk until none is due or the run's time is up (claimed lazily)."""
+    while time.monotonic() < deadline:
+        rows = push_claim(run=run, now=now_fn())
+        if not rows:
+            return
+        yield from rows
