@@ -13,7 +13,6 @@ from users.places import Place, get_index
 from users.places.text import fold
 
 # The order in which birth data is asked for.
-BIRTH_STEPS = ("date", "time", "place")
 
 
 @lru_cache(maxsize=1024)
@@ -80,13 +79,6 @@ def user_birthplace_name(user: TelegramUser, lang: str) -> str:
         parts.append(region)
     parts.append(place.country)
     return ", ".join(parts)
-
-
-def user_by_invite_code(code: str) -> TelegramUser | None:
-    """The user an invite code belongs to."""
-    if not code:
-        return None
-    return TelegramUser.objects.filter(invite_code=code).first()
 
 
 def user_invited_count(user: TelegramUser) -> int:

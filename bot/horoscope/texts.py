@@ -35,7 +35,6 @@ BIRTH_DATE_NOT_UNDERSTOOD = _(
 BIRTH_DATE_IMPOSSIBLE = _("There is no such date in the calendar. Please check the day and month.")
 BIRTH_DATE_FUTURE = _("That date has not come yet. Please send your birth date.")
 BIRTH_DATE_TOO_OLD = _("That date is too long ago. Please check the year.")
-CHOOSE_SIGN = _("Choose a sign:")
 OUT_OF_DATE = _("That horoscope is no longer current: here is today's.")
 
 PERSONAL_OFFER = _(

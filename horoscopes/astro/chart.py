@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .aspects import Aspect, find_aspects
-from .constants import ANGLES, HOUSE_SYSTEMS, PLANETS, split_longitude
+from .constants import HOUSE_SYSTEMS, PLANETS, split_longitude
 from .ephemeris import (
     apparent_sidereal_time,
     body_ecliptic,
@@ -188,12 +188,3 @@ def compute_chart(
         points=points,
         aspects=find_aspects(longitudes, speeds, PLANETS),
     )
-
-
-def angle_position(chart: Chart, name: str) -> Position | None:
-    """Asc or MC of a chart as a Position (speed 0), or None when the chart has no houses."""
-    if name not in ANGLES or not chart.has_houses:
-        return None
-    longitude = chart.asc if name == "asc" else chart.mc
-    assert longitude is not None
-    return make_position(name, longitude, 0.0, 0.0, house_of(longitude, chart.houses))

@@ -27,21 +27,6 @@ def _custom_face(data: bytes, width: int) -> Image.Image:
     return ImageOps.fit(picture, size, method=Image.Resampling.LANCZOS)
 
 
-def card_picture_check(data: bytes) -> tuple[int, int]:
-    """The size of an uploaded card picture; ValueError when it cannot be used."""
-    try:
-        with Image.open(io.BytesIO(data)) as source:
-            source.verify()
-        with Image.open(io.BytesIO(data)) as source:
-            size = source.size
-            if size[0] * size[1] > MAX_PIXELS:
-                raise ValueError("card picture is too large")
-            source.load()
-    except (OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ValueError(f"not a usable picture: {exc}") from exc
-    return size
-
-
 def spread_image(
     spread: str, cards: Sequence[DrawnCard], *, lang: str = "ru", custom: Mapping[str, bytes] | None = None
 ) -> bytes:

@@ -148,21 +148,9 @@ def tarot_image_file_id(key: str) -> str | None:
     return TarotImage.objects.filter(key=key).values_list("file_id", flat=True).first()
 
 
-def tarot_day_reading(user: TelegramUser, local_date: date) -> TarotReading | None:
-    """The card of the day the user drew on this local date, if any."""
-    return TarotReading.objects.filter(user_id=user.pk, kind=TarotReading.Kind.DAY, local_date=local_date).first()
-
-
 def tarot_reading_for_user(user: TelegramUser, reading_id: int) -> TarotReading | None:
     """One of the user's readings (None when it is not theirs or does not exist)."""
     return TarotReading.objects.filter(user_id=user.pk, pk=reading_id).first()
-
-
-def tarot_reading_by_key(user: TelegramUser, idempotency_key: str) -> TarotReading | None:
-    """The reading a button or message already produced, if any."""
-    if not idempotency_key:
-        return None
-    return TarotReading.objects.filter(user_id=user.pk, idempotency_key=idempotency_key).first()
 
 
 @dataclass(frozen=True)
