@@ -32,17 +32,12 @@ PUSH_STATUS = {
 
 
 @dataclass
-class PushReport:
-    """What one push run did."""
+class PushReport(BatchReport):
+    """What one push run did: the sender's counts, and whether the run was busy, prepared or claimed."""
 
     busy: bool = False
     prepared: int = 0
     claimed: int = 0
-    sent: int = 0
-    blocked: int = 0
-    failed: int = 0
-    skipped: int = 0
-    elapsed: float = 0.0
 
 
 def _push_text(row: PushDelivery, cache: dict[tuple[str, date, str], DailyHoroscope]) -> tuple[str, dict]:
@@ -120,6 +115,7 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
 
         batch: BatchReport = send_batch(messages(), before_send=before_send, on_result=on_result)
         report.sent, report.blocked, report.skipped = batch.sent, batch.blocked, batch.skipped
+        report.flood_waits, report.network_retries = batch.flood_waits, batch.network_retries
         report.failed += batch.failed
         logger.info(
             "Daily push: %s sent, %s blocked, %s failed in %.1f s",
@@ -136,7 +132,9 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
 
 def push_due() -> dict:
     """Every minute: send the daily push to everybody whose local time has come (once per local day)."""
-    return vars(push_run())
+    report = vars(push_run())
+    del report["results"]  # the task's result stays small: counts only
+    return report
 
 
 def personal_generate(personal_id: int) -> None:
