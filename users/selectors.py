@@ -82,6 +82,11 @@ def user_birthplace_name(user: TelegramUser, lang: str) -> str:
     return ", ".join(parts)
 
 
+def user_by_id(*, user_id: int) -> TelegramUser:
+    """The user as stored now (after another part of the update changed them)."""
+    return TelegramUser.objects.get(pk=user_id)
+
+
 def user_by_invite_code(code: str) -> TelegramUser | None:
     """The user an invite code belongs to."""
     if not code:
