@@ -36,6 +36,11 @@ def user_subscription(*, user_id: int, now: datetime | None = None) -> Subscript
     )
 
 
+def user_subscription_by_id(*, user_id: int, subscription_id: int) -> Subscription | None:
+    """One of the user's subscriptions, whatever its period; None when there is none such or it is another's."""
+    return Subscription.objects.filter(pk=subscription_id, user_id=user_id).first()
+
+
 def user_payments(*, user_id: int, limit: int = 5) -> list[Payment]:
     """The user's latest payments (for /paysupport); Stars invoices never paid are not payments."""
     unpaid_invoices = (PaymentStatus.PENDING, PaymentStatus.CANCELED, PaymentStatus.FAILED)

@@ -81,6 +81,11 @@ def user_birthplace_name(user: TelegramUser, lang: str) -> str:
     return ", ".join(parts)
 
 
+def user_by_id(*, user_id: int) -> TelegramUser:
+    """The user as stored now (after another part of the update changed them)."""
+    return TelegramUser.objects.get(pk=user_id)
+
+
 def user_invited_count(user: TelegramUser) -> int:
     """How many people joined through the user's invite link."""
     return TelegramUser.objects.filter(invited_by=user).count()

@@ -1,7 +1,8 @@
 """Horoscopes as the reader sees them: Telegram HTML with a title and sections, and the buttons under them.
 
 Shared by the horoscope handler (answers in chat) and the daily push (sent from the worker), so both show
-the same thing. Keyboards are Bot API JSON: the sender takes them as they are, the handler converts them.
+the same thing. Keyboards are python-telegram-bot objects; the tasks hand them to the sender as JSON
+(bot.ui.buttons.as_json).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import translation
+from telegram import InlineKeyboardMarkup
 
 from bot.horoscope import texts as t
-from bot.ui import callback_data
+from bot.ui import buttons
 from horoscopes.astro import sky_of_day
 from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGN_GLYPHS, SIGNS, sign_of
@@ -71,35 +73,32 @@ def personal_html(horoscope: PersonalHoroscope, natal: Chart | None = None) -> s
         return "\n\n".join(["\n".join(head), *_sections_html(horoscope.sections())])
 
 
-def _button(text: object, *values: object) -> dict:
-    return {"text": str(text), "callback_data": callback_data.build(PREFIX, *values)}
-
-
-def daily_keyboard(*, sign: str, day: date, today: date, user_sign: str, language: str) -> dict:
+def daily_keyboard(*, sign: str, day: date, today: date, user_sign: str, language: str) -> InlineKeyboardMarkup:
     """Today/Tomorrow, another sign (and back to one's own), the personal horoscope."""
     with translation.override(language):
         rows = []
         if day > today:
-            rows.append([_button(t.BUTTON_TODAY, VIEW, sign, day_code(today))])
+            rows.append([buttons.callback(t.BUTTON_TODAY, PREFIX, VIEW, sign, day_code(today))])
         else:
-            rows.append([_button(t.BUTTON_TOMORROW, VIEW, sign, day_code(today + timedelta(days=1)))])
-        other = [_button(t.BUTTON_OTHER_SIGN, SIGNS_PICKER, sign, day_code(day))]
+            rows.append([buttons.callback(t.BUTTON_TOMORROW, PREFIX, VIEW, sign, day_code(today + timedelta(days=1)))])
+        other = [buttons.callback(t.BUTTON_OTHER_SIGN, PREFIX, SIGNS_PICKER, sign, day_code(day))]
         if user_sign and user_sign != sign:
-            other.append(_button(t.BUTTON_MY_SIGN.format(glyph=SIGN_GLYPHS[user_sign]), VIEW, user_sign, day_code(day)))
+            label = t.BUTTON_MY_SIGN.format(glyph=SIGN_GLYPHS[user_sign])
+            other.append(buttons.callback(label, PREFIX, VIEW, user_sign, day_code(day)))
         rows.append(other)
-        rows.append([_button(t.BUTTON_PERSONAL, PERSONAL)])
-        return {"inline_keyboard": rows}
+        rows.append([buttons.callback(t.BUTTON_PERSONAL, PREFIX, PERSONAL)])
+        return InlineKeyboardMarkup(rows)
 
 
-def signs_keyboard(*, action: str, day: date | None, back_sign: str | None, language: str) -> dict:
+def signs_keyboard(*, action: str, day: date | None, back_sign: str | None, language: str) -> InlineKeyboardMarkup:
     """Twelve signs in four rows of three; `action` VIEW shows that sign for `day`, MINE remembers it."""
     with translation.override(language):
-        buttons = []
+        signs = []
         for sign in SIGNS:
             label = f"{SIGN_GLYPHS[sign]} {sign_name(sign, language)}"
             values = (action, sign, day_code(day)) if action == VIEW and day else (action, sign)
-            buttons.append(_button(label, *values))
-        rows = [buttons[i : i + 3] for i in range(0, 12, 3)]
+            signs.append(buttons.callback(label, PREFIX, *values))
+        rows = [signs[i : i + 3] for i in range(0, 12, 3)]
         if back_sign and day:
-            rows.append([_button(t.BUTTON_BACK, VIEW, back_sign, day_code(day))])
-        return {"inline_keyboard": rows}
+            rows.append([buttons.callback(t.BUTTON_BACK, PREFIX, VIEW, back_sign, day_code(day))])
+        return InlineKeyboardMarkup(rows)

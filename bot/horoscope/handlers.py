@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from asgiref.sync import sync_to_async
 from django_q.tasks import async_task
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -23,7 +23,7 @@ from bot.horoscope import formatting as view
 from bot.horoscope import tasks
 from bot.horoscope import texts as t
 from bot.profile.flow import birth_data_request
-from bot.ui import callback_data
+from bot.ui import buttons, callback_data
 from horoscopes.astro.constants import SIGNS
 from horoscopes.astro.names import SIGN_NAMES
 from horoscopes.daily import services
@@ -38,8 +38,6 @@ logger = logging.getLogger(__name__)
 
 BIRTH_STATE = "horoscope:birth_date"
 RESUME_PERSONAL = "horoscope_personal"
-# The button of the payments feature that opens the Premium screen (its prefix with no action).
-PREMIUM_CALLBACK = "pay"
 _DATE_ERRORS = {
     ParseError.IMPOSSIBLE_DATE: t.BIRTH_DATE_IMPOSSIBLE,
     ParseError.FUTURE: t.BIRTH_DATE_FUTURE,
@@ -48,11 +46,7 @@ _DATE_ERRORS = {
 _SIGN_WORDS = {name.lower(): sign for sign, names in SIGN_NAMES.items() for name in names.values()}
 
 
-def _markup(data: dict) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup.de_json(data, None)
-
-
-def _view(user: TelegramUser, sign: str, day: date, today: date) -> tuple[str, dict]:
+def _view(user: TelegramUser, sign: str, day: date, today: date) -> tuple[str, InlineKeyboardMarkup]:
     """The horoscope of a sign for a date in the user's language, with its buttons (sync: reads the database)."""
     horoscope = services.daily_read(sign=sign, day=day, language=user.language)
     keyboard = view.daily_keyboard(
@@ -74,7 +68,7 @@ async def horoscope_show(update: Update, context: BotContext, *, sign: str | Non
         return
     today = user_local_date(user)
     text, keyboard = await sync_to_async(_view)(user, sign, today, today)
-    await _reply(update, text, _markup(keyboard))
+    await _reply(update, text, keyboard)
 
 
 async def horoscope_command(update: Update, context: BotContext) -> None:
@@ -88,7 +82,7 @@ async def _ask_sign(update: Update, context: BotContext) -> None:
     user = context.db_user
     await sync_to_async(user_state_set)(user=user, state=BIRTH_STATE)
     keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
-    await _reply(update, str(t.ASK_SIGN), _markup(keyboard))
+    await _reply(update, str(t.ASK_SIGN), keyboard)
 
 
 async def birth_date_message(update: Update, context: BotContext) -> None:
@@ -102,7 +96,7 @@ async def birth_date_message(update: Update, context: BotContext) -> None:
     if not result.ok:
         problem = _DATE_ERRORS.get(result.error, t.BIRTH_DATE_NOT_UNDERSTOOD)
         keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
-        await _reply(update, str(problem), _markup(keyboard))
+        await _reply(update, str(problem), keyboard)
         return
     try:
         user = await sync_to_async(user_set_birth_data)(user_id=user.pk, birth_date=result.value)
@@ -115,33 +109,59 @@ async def birth_date_message(update: Update, context: BotContext) -> None:
     await horoscope_show(update, context)
 
 
-async def horoscope_callback(update: Update, context: BotContext) -> None:
-    """Every horoscope button; a stale or malformed one is answered and shows today's horoscope."""
+def _arguments(update: Update) -> list[str]:
+    return callback_data.arguments(update.callback_query.data)
+
+
+async def horoscope_view_callback(update: Update, context: BotContext) -> None:
+    """Today, Tomorrow, My sign, a sign in the picker, Back (hs:v:<sign>:<yyyymmdd>): that horoscope in place."""
+    args = _arguments(update)
+    if len(args) != 2 or args[0] not in SIGNS:
+        await horoscope_other_callback(update, context)
+        return
+    await _show_day(update, context, args[0], args[1])
+
+
+async def horoscope_signs_callback(update: Update, context: BotContext) -> None:
+    """ "Another sign" (hs:s:<sign>:<yyyymmdd>): the twelve signs in place of the buttons."""
+    args = _arguments(update)
+    if len(args) != 2 or args[0] not in SIGNS:
+        await horoscope_other_callback(update, context)
+        return
     query = update.callback_query
-    _, values = callback_data.parse(query.data)
-    action, args = (values[0], values[1:]) if values else ("", [])
     user = context.db_user
-    if action == view.VIEW and len(args) == 2 and args[0] in SIGNS:
-        await _show_day(update, context, args[0], args[1])
-    elif action == view.SIGNS_PICKER and len(args) == 2 and args[0] in SIGNS:
-        await query.answer()
-        day = _parse_day(args[1]) or user_local_date(user)
-        keyboard = view.signs_keyboard(action=view.VIEW, day=day, back_sign=args[0], language=user.language)
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(reply_markup=_markup(keyboard))
-    elif action == view.MINE and len(args) == 1 and args[0] in SIGNS:
-        await query.answer()
-        user = await sync_to_async(services.horoscope_sign_remember)(user_id=user.pk, sign=args[0])
-        context.db_user = user
-        with contextlib.suppress(BadRequest):
-            await query.edit_message_text(t.SIGN_SAVED.format(sign=SIGN_NAMES[args[0]][user.language]))
-        await horoscope_show(update, context, sign=args[0])
-    elif action == view.PERSONAL:
-        await query.answer()
-        await personal_show(update, context)
-    else:
-        await query.answer()
-        await horoscope_show(update, context)
+    await query.answer()
+    day = _parse_day(args[1]) or user_local_date(user)
+    keyboard = view.signs_keyboard(action=view.VIEW, day=day, back_sign=args[0], language=user.language)
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(reply_markup=keyboard)
+
+
+async def horoscope_mine_callback(update: Update, context: BotContext) -> None:
+    """A sign picked as one's own (hs:m:<sign>): remember it and show its horoscope."""
+    args = _arguments(update)
+    if len(args) != 1 or args[0] not in SIGNS:
+        await horoscope_other_callback(update, context)
+        return
+    query = update.callback_query
+    await query.answer()
+    user = await sync_to_async(services.horoscope_sign_remember)(user_id=context.db_user.pk, sign=args[0])
+    context.db_user = user
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_text(t.SIGN_SAVED.format(sign=SIGN_NAMES[args[0]][user.language]))
+    await horoscope_show(update, context, sign=args[0])
+
+
+async def horoscope_personal_callback(update: Update, context: BotContext) -> None:
+    """ "Personal horoscope" (hs:p)."""
+    await update.callback_query.answer()
+    await personal_show(update, context)
+
+
+async def horoscope_other_callback(update: Update, context: BotContext) -> None:
+    """Any other horoscope button (stale or malformed): answered, and today's horoscope shown."""
+    await update.callback_query.answer()
+    await horoscope_show(update, context)
 
 
 def _parse_day(code: str) -> date | None:
@@ -164,18 +184,19 @@ async def _show_day(update: Update, context: BotContext, sign: str, code: str) -
         await query.answer()
     text, keyboard = await sync_to_async(_view)(user, sign, day, today)
     try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=_markup(keyboard))
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             # The message cannot be edited any more (too old, deleted): send it anew.
-            await _reply(update, text, _markup(keyboard))
+            await _reply(update, text, keyboard)
 
 
 async def personal_show(update: Update, context: BotContext) -> None:
     """The personal horoscope: Premium only; written in the background and sent when ready."""
     user = context.db_user
     if not user_is_premium(user):
-        button = InlineKeyboardButton(str(t.BUTTON_PREMIUM), callback_data=PREMIUM_CALLBACK)
+        # The Premium screen of the payments feature: its bare prefix.
+        button = buttons.callback(t.BUTTON_PREMIUM, callback_data.PREMIUM)
         await _reply(update, str(t.PERSONAL_OFFER), InlineKeyboardMarkup([[button]]))
         return
     if user.birth_date is None:
@@ -188,7 +209,7 @@ async def personal_show(update: Update, context: BotContext) -> None:
     )
     if horoscope.status == PersonalStatus.READY:
         text, keyboard = await sync_to_async(_personal_view)(user, horoscope)
-        await _reply(update, text, _markup(keyboard))
+        await _reply(update, text, keyboard)
         return
     if start:
         await _reply(update, str(t.PERSONAL_PREPARING))
@@ -197,7 +218,7 @@ async def personal_show(update: Update, context: BotContext) -> None:
     await _reply(update, str(t.PERSONAL_STILL_PREPARING))
 
 
-def _personal_view(user: TelegramUser, horoscope: PersonalHoroscope) -> tuple[str, dict]:
+def _personal_view(user: TelegramUser, horoscope: PersonalHoroscope) -> tuple[str, InlineKeyboardMarkup]:
     """A ready personal horoscope with the usual buttons (sync: reads the database)."""
     sign = services.user_sign_known(user)
     keyboard = view.daily_keyboard(
@@ -209,4 +230,11 @@ def _personal_view(user: TelegramUser, horoscope: PersonalHoroscope) -> tuple[st
 def register(application: Application) -> None:
     """/horoscope, its buttons, and the personal horoscope as a continuation of the birth data questions."""
     application.add_handler(CommandHandler("horoscope", horoscope_command, filters=routing.NEW_MESSAGE))
-    application.add_handler(CallbackQueryHandler(horoscope_callback, pattern=callback_data.pattern(view.PREFIX)))
+    for action, handler in (
+        (view.VIEW, horoscope_view_callback),
+        (view.SIGNS_PICKER, horoscope_signs_callback),
+        (view.MINE, horoscope_mine_callback),
+        (view.PERSONAL, horoscope_personal_callback),
+    ):
+        application.add_handler(CallbackQueryHandler(handler, pattern=callback_data.pattern(view.PREFIX, action)))
+    application.add_handler(CallbackQueryHandler(horoscope_other_callback, pattern=callback_data.pattern(view.PREFIX)))

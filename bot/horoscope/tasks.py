@@ -19,6 +19,7 @@ from django_q.tasks import async_task
 from bot.horoscope import texts as t
 from bot.horoscope.formatting import daily_html, daily_keyboard, personal_html
 from bot.sender import BatchReport, Outgoing, SenderNotConfigured, SendLease, SendStatus, send_batch, send_one
+from bot.ui import buttons
 from horoscopes.daily import services
 from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PushDelivery, PushStatus
 
@@ -56,7 +57,7 @@ def _push_text(row: PushDelivery, cache: dict[tuple[str, date, str], DailyHorosc
     with translation.override(language):
         text = f"{text}\n\n{t.PUSH_FOOTER}"
     keyboard = daily_keyboard(sign=sign, day=row.local_date, today=row.local_date, user_sign=sign, language=language)
-    return text, keyboard
+    return text, buttons.as_json(keyboard)
 
 
 def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = timezone.now) -> PushReport:
@@ -155,7 +156,9 @@ def _send_personal(horoscope: PersonalHoroscope) -> SendStatus:
     sign = services.user_sign_known(user)
     text = personal_html(horoscope, services.natal_chart_for(user))
     today = horoscope.date
-    keyboard = daily_keyboard(sign=sign, day=today, today=today, user_sign=sign, language=horoscope.language)
+    keyboard = buttons.as_json(
+        daily_keyboard(sign=sign, day=today, today=today, user_sign=sign, language=horoscope.language)
+    )
     try:
         return send_one(Outgoing(user.telegram_id, text, reply_markup=keyboard))
     except SenderNotConfigured:

@@ -3,10 +3,10 @@
 from functools import cache
 
 from django.utils import translation
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.menu import texts
-from bot.ui import callback_data
+from bot.ui import buttons, callback_data
 from users.models import Language
 
 MENU_ROWS = (
@@ -40,8 +40,8 @@ def language_choice() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("🇷🇺 Русский", callback_data=callback_data.build(callback_data.LANGUAGE, "ru")),
-                InlineKeyboardButton("🇬🇧 English", callback_data=callback_data.build(callback_data.LANGUAGE, "en")),
+                buttons.callback("🇷🇺 Русский", callback_data.LANGUAGE, "ru"),
+                buttons.callback("🇬🇧 English", callback_data.LANGUAGE, "en"),
             ]
         ]
     )
@@ -49,6 +49,4 @@ def language_choice() -> InlineKeyboardMarkup:
 
 def help_buttons() -> InlineKeyboardMarkup:
     """Buttons under the help text."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(str(texts.LANGUAGE_BUTTON), callback_data=callback_data.build(callback_data.LANGUAGE))]]
-    )
+    return InlineKeyboardMarkup([[buttons.callback(texts.LANGUAGE_BUTTON, callback_data.LANGUAGE)]])

@@ -20,8 +20,8 @@ from bot.context import BotContext
 from bot.menu import keyboards, texts
 from bot.onboarding import texts as t
 from bot.profile import flow as profile_flow
-from bot.profile.flow import RESUME_ONBOARDING, birth_data_request, button, callback_values, send, state_set
-from bot.ui import callback_data
+from bot.profile.flow import RESUME_ONBOARDING, birth_data_request, callback_values, send, state_set
+from bot.ui import buttons, callback_data
 from users.models import Language
 from users.parsing import ParseError, parse_birth_date
 from users.selectors import user_local_date
@@ -93,7 +93,12 @@ async def _greet(update: Update, context: BotContext) -> None:
 
 def _language_buttons() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button("🇷🇺 Русский", CB_ONBOARDING, Language.RU), button("🇬🇧 English", CB_ONBOARDING, Language.EN)]]
+        [
+            [
+                buttons.callback("🇷🇺 Русский", CB_ONBOARDING, Language.RU),
+                buttons.callback("🇬🇧 English", CB_ONBOARDING, Language.EN),
+            ]
+        ]
     )
 
 

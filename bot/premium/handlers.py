@@ -2,13 +2,11 @@
 
 import html
 import logging
-from datetime import datetime
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.formats import date_format
 from django_q.tasks import async_task
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -17,10 +15,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from telegram.ext import filters as tg_filters
 
 from bot.context import BotContext
-from bot.menu import keyboards
+from bot.menu import keyboards as menu
+from bot.premium import keyboards
 from bot.premium import texts as t
+from bot.premium.formatting import refund_text, user_date
+from bot.premium.keyboards import PREFIX
 from bot.routing import NEW_MESSAGE, PRIVATE
-from bot.ui import callback_data
+from bot.ui import buttons, callback_data
 from payments import selectors
 from payments.models import STARS_SUBSCRIPTION_PERIOD, Payment, PaymentStatus, Plan, Provider, Subscription
 from payments.providers import StarsInvoice, card_provider
@@ -35,12 +36,11 @@ from payments.services import (
     subscription_set_renewal,
 )
 from users.models import TelegramUser
-from users.selectors import user_local_now
+from users.selectors import user_by_id
 from users.services import user_state_set
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "pay"
 EMAIL_STATE = "payments:email"
 
 _REFUSALS = {
@@ -50,15 +50,6 @@ _REFUSALS = {
     selectors.PRECHECKOUT_CLOSED: t.PRECHECKOUT_CLOSED,
     selectors.PRECHECKOUT_AMOUNT: t.PRECHECKOUT_AMOUNT,
 }
-
-
-def user_date(user: TelegramUser, moment: datetime) -> str:
-    """A moment as the user's calendar date, e.g. "12 марта 2026" or "12 March 2026"."""
-    return date_format(user_local_now(user, moment), "j E Y")
-
-
-def _button(text: str, *values: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=callback_data.build(PREFIX, *values))
 
 
 def _price_rub(plan: Plan) -> str:
@@ -79,10 +70,10 @@ def _premium_screen(user: TelegramUser) -> tuple[str, InlineKeyboardMarkup | Non
     if subscription is not None:
         if subscription.renews():
             lines.append(t.PREMIUM_RENEWS.format(date=user_date(user, subscription.expires_at)))
-            rows.append([_button(str(t.BUTTON_CANCEL_RENEWAL), "u", subscription.pk)])
+            rows.append([buttons.callback(t.BUTTON_CANCEL_RENEWAL, PREFIX, keyboards.RENEWAL_OFF, subscription.pk)])
         else:
             lines.append(t.PREMIUM_RENEWAL_OFF.format(date=user_date(user, subscription.expires_at)))
-            rows.append([_button(str(t.BUTTON_RESTORE_RENEWAL), "r", subscription.pk)])
+            rows.append([buttons.callback(t.BUTTON_RESTORE_RENEWAL, PREFIX, keyboards.RENEWAL_ON, subscription.pk)])
     stars = StarsProvider.is_enabled()
     card = card_provider() is not None
     on_sale = False
@@ -93,12 +84,14 @@ def _premium_screen(user: TelegramUser) -> tuple[str, InlineKeyboardMarkup | Non
             # One subscription at a time: the current one is managed with the renewal button above.
             if stars and plan.price_stars and subscription is None:
                 label = t.PLAN_BUTTON_SUBSCRIPTION.format(name=name, price=plan.price_stars)
-                row.append(_button(label, "s", plan.pk))
+                row.append(buttons.callback(label, PREFIX, keyboards.STARS, plan.pk))
         else:
             if stars and plan.price_stars:
-                row.append(_button(t.PLAN_BUTTON_STARS.format(name=name, price=plan.price_stars), "s", plan.pk))
+                label = t.PLAN_BUTTON_STARS.format(name=name, price=plan.price_stars)
+                row.append(buttons.callback(label, PREFIX, keyboards.STARS, plan.pk))
             if card and plan.price_rub:
-                row.append(_button(t.PLAN_BUTTON_CARD.format(price=_price_rub(plan)), "c", plan.pk))
+                label = t.PLAN_BUTTON_CARD.format(price=_price_rub(plan))
+                row.append(buttons.callback(label, PREFIX, keyboards.CARD, plan.pk))
         if row:
             rows.append(row)
             on_sale = True
@@ -116,7 +109,7 @@ async def terms_command(update: Update, context: BotContext) -> None:
     """/terms: the terms of use and payment (Telegram requires them of bots that take payments)."""
     card = t.TERMS_CARD if card_provider() is not None else ""
     await update.effective_message.reply_text(
-        t.TERMS.format(card=card), parse_mode=ParseMode.HTML, reply_markup=keyboards.main_menu()
+        t.TERMS.format(card=card), parse_mode=ParseMode.HTML, reply_markup=menu.main_menu()
     )
 
 
@@ -143,31 +136,37 @@ def _paysupport_text(user: TelegramUser) -> str:
 async def paysupport_command(update: Update, context: BotContext) -> None:
     """/paysupport: how to get help with a payment, and the user's latest order numbers."""
     text = await sync_to_async(_paysupport_text)(context.db_user)
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboards.main_menu())
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=menu.main_menu())
 
 
 # --- Choosing a plan -------------------------------------------------------------------------------------
 
 
-async def payments_callback(update: Update, context: BotContext) -> None:
-    """Every button of this section; a stale or unknown one is answered and shows the current plans."""
-    query = update.callback_query
-    _, values = callback_data.parse(query.data)
-    action, args = (values[0], values[1:]) if values else ("", [])
-    handler = _ACTIONS.get(action)
-    if handler is None or (action in _NEEDS_ID and not (args and args[0].isdigit())) or (action == "k" and not args):
-        await query.answer()
-        await premium_command(update, context)
+async def _id_or_plans(update: Update, context: BotContext) -> int | None:
+    """The id after the action ("5" in "pay:c:5"); a press without one is answered with the current plans."""
+    values = callback_data.arguments(update.callback_query.data)
+    if values and values[0].isdigit():
+        return int(values[0])
+    await update.callback_query.answer()
+    await premium_command(update, context)
+    return None
+
+
+async def premium_show_callback(update: Update, context: BotContext) -> None:
+    """ "Renew Premium" under a reminder, other features' Premium buttons, stale or odd buttons: the plans."""
+    await update.callback_query.answer()
+    await premium_command(update, context)
+
+
+async def premium_stars_callback(update: Update, context: BotContext) -> None:
+    """A Stars plan (pay:s:<plan id>): send its invoice (an invoice link for a subscription)."""
+    plan_id = await _id_or_plans(update, context)
+    if plan_id is None:
         return
-    await handler(update, context, args)
-
-
-async def _stars_plan(update: Update, context: BotContext, args: list[str]) -> None:
-    """Send a Stars invoice for a plan (an invoice link for a subscription)."""
     query = update.callback_query
     user = context.db_user
     try:
-        payment = await sync_to_async(payment_create)(user_id=user.pk, plan_id=int(args[0]), provider=Provider.STARS)
+        payment = await sync_to_async(payment_create)(user_id=user.pk, plan_id=plan_id, provider=Provider.STARS)
     except PaymentRefused:
         await query.answer(str(t.PLAN_GONE))
         await premium_command(update, context)
@@ -218,19 +217,21 @@ async def _send_subscription_link(update: Update, context: BotContext, payment: 
         await update.effective_message.reply_text(str(t.INVOICE_FAILED))
         return
     await sync_to_async(payment_mark_invoiced)(payment_id=payment.pk)
-    button = InlineKeyboardButton(t.BUTTON_SUBSCRIBE.format(price=int(payment.amount)), url=link)
     await update.effective_message.reply_text(
         t.SUBSCRIPTION_OFFER.format(price=int(payment.amount)),
         parse_mode=ParseMode.HTML,
-        reply_markup=InlineKeyboardMarkup([[button]]),
+        reply_markup=keyboards.subscribe_keyboard(link, int(payment.amount)),
     )
 
 
-async def _card_plan(update: Update, context: BotContext, args: list[str]) -> None:
-    """Ask for the receipt e-mail before opening a card payment."""
+async def premium_card_callback(update: Update, context: BotContext) -> None:
+    """A card plan (pay:c:<plan id>): ask for the receipt e-mail before opening the payment."""
+    plan_id = await _id_or_plans(update, context)
+    if plan_id is None:
+        return
     query = update.callback_query
     user = context.db_user
-    plan = await sync_to_async(selectors.plan_for_sale)(plan_id=int(args[0]))
+    plan = await sync_to_async(selectors.plan_for_sale)(plan_id=plan_id)
     if plan is None or not plan.price_rub or plan.is_subscription:
         await query.answer(str(t.PLAN_GONE))
         await premium_command(update, context)
@@ -241,12 +242,9 @@ async def _card_plan(update: Update, context: BotContext, args: list[str]) -> No
         return
     email = await sync_to_async(selectors.user_receipt_email)(user_id=user.pk)
     await sync_to_async(user_state_set)(user=user, state=EMAIL_STATE, data={"plan": plan.pk})
-    rows = []
-    if email:
-        rows.append([_button(t.BUTTON_USE_EMAIL.format(email=email)[:64], "e", plan.pk)])
-    rows.append([_button(str(t.BUTTON_CANCEL), "x")])
     text = t.EMAIL_ASK_KNOWN.format(email=html.escape(email)) if email else str(t.EMAIL_ASK)
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(rows))
+    markup = keyboards.email_keyboard(plan.pk, email)
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def email_message(update: Update, context: BotContext) -> None:
@@ -256,20 +254,22 @@ async def email_message(update: Update, context: BotContext) -> None:
     try:
         validate_email(email)
     except ValidationError:
-        markup = InlineKeyboardMarkup([[_button(str(t.BUTTON_CANCEL), "x")]])
-        await update.effective_message.reply_text(str(t.EMAIL_INVALID), reply_markup=markup)
+        await update.effective_message.reply_text(str(t.EMAIL_INVALID), reply_markup=keyboards.cancel_keyboard())
         return
     await _card_start(update, context, plan_id=int(user.state_data.get("plan") or 0), email=email)
 
 
-async def _use_known_email(update: Update, context: BotContext, args: list[str]) -> None:
-    """The user chose the e-mail of their last receipt."""
+async def premium_known_email_callback(update: Update, context: BotContext) -> None:
+    """The e-mail of the last receipt (pay:e:<plan id>): open the card payment with it."""
+    plan_id = await _id_or_plans(update, context)
+    if plan_id is None:
+        return
     await update.callback_query.answer()
     email = await sync_to_async(selectors.user_receipt_email)(user_id=context.db_user.pk)
     if not email:
         await premium_command(update, context)
         return
-    await _card_start(update, context, plan_id=int(args[0]), email=email)
+    await _card_start(update, context, plan_id=plan_id, email=email)
 
 
 async def _card_start(update: Update, context: BotContext, *, plan_id: int, email: str) -> None:
@@ -278,7 +278,7 @@ async def _card_start(update: Update, context: BotContext, *, plan_id: int, emai
     await sync_to_async(user_state_set)(user=user)
     provider = card_provider()
     if provider is None:
-        await update.effective_message.reply_text(str(t.CARD_UNAVAILABLE), reply_markup=keyboards.main_menu())
+        await update.effective_message.reply_text(str(t.CARD_UNAVAILABLE), reply_markup=menu.main_menu())
         return
     try:
         payment = await sync_to_async(payment_create)(
@@ -288,13 +288,13 @@ async def _card_start(update: Update, context: BotContext, *, plan_id: int, emai
         await update.effective_message.reply_text(str(t.PLAN_GONE))
         await premium_command(update, context)
         return
-    await update.effective_message.reply_text(str(t.CARD_PREPARING), reply_markup=keyboards.main_menu())
+    await update.effective_message.reply_text(str(t.CARD_PREPARING), reply_markup=menu.main_menu())
     return_url = settings.YOOKASSA_RETURN_URL or f"https://t.me/{context.bot.username}"
     await sync_to_async(async_task)("bot.premium.tasks.checkout_open", payment_id=payment.pk, return_url=return_url)
 
 
-async def _cancel_question(update: Update, context: BotContext, args: list[str]) -> None:
-    """The user backed out of the e-mail question."""
+async def premium_cancel_callback(update: Update, context: BotContext) -> None:
+    """Cancel under the e-mail question (pay:x): back to the plans."""
     await update.callback_query.answer()
     if context.db_user.state == EMAIL_STATE:
         await sync_to_async(user_state_set)(user=context.db_user)
@@ -303,11 +303,16 @@ async def _cancel_question(update: Update, context: BotContext, args: list[str])
     await premium_command(update, context)
 
 
-async def _check_payment(update: Update, context: BotContext, args: list[str]) -> None:
-    """ "I have paid": look the card payment up now instead of waiting for the background check."""
+async def premium_check_callback(update: Update, context: BotContext) -> None:
+    """ "I have paid" (pay:k:<order>): look the card payment up now instead of waiting for the background check."""
     query = update.callback_query
     user = context.db_user
-    payment = await sync_to_async(selectors.payment_by_public_id)(public_id=args[0])
+    values = callback_data.arguments(query.data)
+    if not values:
+        await query.answer()
+        await premium_command(update, context)
+        return
+    payment = await sync_to_async(selectors.payment_by_public_id)(public_id=values[0])
     if payment is None or payment.user_id != user.pk:
         await query.answer()
         await premium_command(update, context)
@@ -328,32 +333,32 @@ async def _check_payment(update: Update, context: BotContext, args: list[str]) -
 # --- Auto-renewal --------------------------------------------------------------------------------------------
 
 
-async def _own_subscription(update: Update, context: BotContext, subscription_id: int) -> Subscription | None:
-    subscription = await Subscription.objects.filter(pk=subscription_id, user_id=context.db_user.pk).afirst()
+async def _own_subscription(update: Update, context: BotContext) -> Subscription | None:
+    """The user's subscription named by the button (pay:u:<id>, pay:r:<id>); else the plans and None."""
+    subscription_id = await _id_or_plans(update, context)
+    if subscription_id is None:
+        return None
+    subscription = await sync_to_async(selectors.user_subscription_by_id)(
+        user_id=context.db_user.pk, subscription_id=subscription_id
+    )
     if subscription is None:
         await update.callback_query.answer()
         await premium_command(update, context)
     return subscription
 
 
-async def _renewal_off(update: Update, context: BotContext, args: list[str]) -> None:
-    """Ask, then turn off auto-renewal of the user's Stars subscription."""
+async def premium_renewal_off_callback(update: Update, context: BotContext) -> None:
+    """ "Turn off auto-renewal" (pay:u:<subscription id>), then its answer (pay:u:<id>:y or :n)."""
     query = update.callback_query
     user = context.db_user
-    subscription = await _own_subscription(update, context, int(args[0]))
+    subscription = await _own_subscription(update, context)
     if subscription is None:
         return
-    choice = args[1] if len(args) > 1 else ""
+    values = callback_data.arguments(query.data)
+    choice = values[1] if len(values) > 1 else ""
     if choice == "":
         await query.answer()
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    _button(str(t.BUTTON_CONFIRM_CANCEL), "u", subscription.pk, "y"),
-                    _button(str(t.BUTTON_KEEP), "u", subscription.pk, "n"),
-                ]
-            ]
-        )
+        markup = keyboards.renewal_off_keyboard(subscription.pk)
         # Premium lasts to the later of the subscription's paid period and whatever else was bought.
         until = max(filter(None, (user.premium_until, subscription.expires_at)))
         text = t.RENEWAL_CANCEL_ASK.format(date=user_date(user, until))
@@ -362,15 +367,15 @@ async def _renewal_off(update: Update, context: BotContext, args: list[str]) -> 
     await query.answer()
     if query.message and query.message.reply_markup:
         await query.edit_message_reply_markup(reply_markup=None)
-    if choice != "y":
+    if choice != keyboards.YES:
         await update.effective_message.reply_text(str(t.RENEWAL_KEPT))
         return
     await _set_renewal(update, context, subscription, renews=False)
 
 
-async def _renewal_on(update: Update, context: BotContext, args: list[str]) -> None:
-    """Turn auto-renewal back on (Telegram allows it while the paid period lasts)."""
-    subscription = await _own_subscription(update, context, int(args[0]))
+async def premium_renewal_on_callback(update: Update, context: BotContext) -> None:
+    """ "Turn auto-renewal back on" (pay:r:<subscription id>; Telegram allows it while the paid period lasts)."""
+    subscription = await _own_subscription(update, context)
     if subscription is None:
         return
     await update.callback_query.answer()
@@ -393,26 +398,7 @@ async def _set_renewal(update: Update, context: BotContext, subscription: Subscr
     else:
         until = max(filter(None, (user.premium_until, subscription.expires_at)))
         text = t.RENEWAL_CANCELED.format(date=user_date(user, until))
-    await update.effective_message.reply_text(text, reply_markup=keyboards.main_menu())
-
-
-async def _show_premium(update: Update, context: BotContext, args: list[str]) -> None:
-    """A "Renew Premium" button under a reminder."""
-    await update.callback_query.answer()
-    await premium_command(update, context)
-
-
-_ACTIONS = {
-    "s": _stars_plan,
-    "c": _card_plan,
-    "e": _use_known_email,
-    "x": _cancel_question,
-    "k": _check_payment,
-    "u": _renewal_off,
-    "r": _renewal_on,
-    "m": _show_premium,
-}
-_NEEDS_ID = {"s", "c", "e", "u", "r"}
+    await update.effective_message.reply_text(text, reply_markup=menu.main_menu())
 
 
 # --- Telegram's payment updates ----------------------------------------------------------------------------
@@ -466,7 +452,7 @@ async def successful_payment_message(update: Update, context: BotContext) -> Non
         text = t.THANKS_SUBSCRIPTION.format(date=date)
     else:
         text = t.THANKS.format(date=date)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboards.main_menu())
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=menu.main_menu())
 
 
 async def refunded_payment_message(update: Update, context: BotContext) -> None:
@@ -477,18 +463,8 @@ async def refunded_payment_message(update: Update, context: BotContext) -> None:
     )
     if outcome is None or not outcome.changed:
         return
-    user = await TelegramUser.objects.aget(pk=context.db_user.pk)
+    user = await sync_to_async(user_by_id)(user_id=context.db_user.pk)
     await update.effective_message.reply_text(refund_text(user, outcome.payment), parse_mode=ParseMode.HTML)
-
-
-def refund_text(user: TelegramUser, payment: Payment) -> str:
-    """The refund notice in the active language."""
-    lines = [t.REFUNDED.format(amount=payment.amount_display(), order=payment.public_id)]
-    if selectors.user_is_premium(user):
-        lines.append(t.REFUNDED_PREMIUM_LEFT.format(date=user_date(user, user.premium_until)))
-    elif payment.days:
-        lines.append(str(t.REFUNDED_PREMIUM_ENDED))
-    return "\n".join(lines)
 
 
 def register(application: Application) -> None:
@@ -501,4 +477,16 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("premium", premium_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("terms", terms_command, filters=NEW_MESSAGE))
     application.add_handler(CommandHandler("paysupport", paysupport_command, filters=NEW_MESSAGE))
-    application.add_handler(CallbackQueryHandler(payments_callback, pattern=callback_data.pattern(PREFIX)))
+    for action, handler in (
+        (keyboards.STARS, premium_stars_callback),
+        (keyboards.CARD, premium_card_callback),
+        (keyboards.KNOWN_EMAIL, premium_known_email_callback),
+        (keyboards.CANCEL, premium_cancel_callback),
+        (keyboards.CHECK, premium_check_callback),
+        (keyboards.RENEWAL_OFF, premium_renewal_off_callback),
+        (keyboards.RENEWAL_ON, premium_renewal_on_callback),
+        (keyboards.SHOW, premium_show_callback),
+    ):
+        application.add_handler(CallbackQueryHandler(handler, pattern=callback_data.pattern(PREFIX, action)))
+    # The bare "pay" of other features' Premium buttons, and any stale or odd button here: the current plans.
+    application.add_handler(CallbackQueryHandler(premium_show_callback, pattern=callback_data.pattern(PREFIX)))

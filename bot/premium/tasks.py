@@ -14,8 +14,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_q.tasks import async_task
 
+from bot.premium import keyboards
 from bot.premium import texts as t
-from bot.premium.handlers import PREFIX, refund_text, user_date
+from bot.premium.formatting import refund_text, user_date
 from bot.sender import Outgoing, SenderNotConfigured, SendStatus, send_one
 from payments import selectors, services
 from payments.models import Payment, PaymentStatus, ReminderKind
@@ -34,10 +35,6 @@ def _send(user: TelegramUser, build: Callable[[], str], markup: dict | None = No
     except SenderNotConfigured:
         logger.warning("No bot token: could not tell user #%s about their payment", user.pk)
         return SendStatus.FAILED
-
-
-def _premium_button() -> dict:
-    return {"inline_keyboard": [[{"text": str(t.BUTTON_RENEW), "callback_data": f"{PREFIX}:m"}]]}
 
 
 def _thanks(payment: Payment, user: TelegramUser) -> str:
@@ -74,12 +71,9 @@ def checkout_open(payment_id: int, return_url: str) -> str:
         )
 
     with translation.override(user.language):
-        markup = {
-            "inline_keyboard": [
-                [{"text": t.BUTTON_PAY_CARD.format(amount=payment.amount_display()), "url": payment.confirmation_url}],
-                [{"text": str(t.BUTTON_PAID), "callback_data": f"{PREFIX}:k:{payment.public_id}"}],
-            ]
-        }
+        markup = keyboards.card_offer_json(
+            amount=payment.amount_display(), confirmation_url=payment.confirmation_url, order=payment.public_id
+        )
     _send(user, build, markup)
     return payment.status
 
@@ -204,7 +198,7 @@ def _notice(user: TelegramUser, kind: str, days_before: int, build: Callable[[],
     )
     if not claimed:
         return False
-    status = _send(user, build, _premium_button())
+    status = _send(user, build, keyboards.renew_json())
     services.premium_notice_done(
         user_id=user.pk, kind=kind, days_before=days_before, premium_until=user.premium_until, status=status
     )

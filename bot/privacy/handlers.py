@@ -13,14 +13,15 @@ from bot import routing
 from bot.context import BotContext
 from bot.privacy import texts as t
 from bot.privacy.person import person_erase, person_export
-from bot.profile.flow import button, callback_values, send
+from bot.profile.flow import callback_values, send
 from bot.profile.texts import format_date
-from bot.ui import callback_data
+from bot.ui import buttons, callback_data
 from payments.selectors import user_is_premium
 from users.selectors import user_local_date, user_zone
 from users.services import PRIVACY_POLICY_VERSION
 
 CB_PRIVACY = "pv"  # pv:erase:<unix time of the question>, pv:keep
+ERASE, KEEP = "erase", "keep"
 # A confirmation button older than this asks again: an old message must not erase anybody by accident.
 CONFIRM_VALID_SECONDS = 15 * 60
 
@@ -65,10 +66,15 @@ async def delete_ask(update: Update, context: BotContext) -> None:
     if user_is_premium(user):
         until = user.premium_until.astimezone(user_zone(user)).date()
         text += "\n\n" + t.DELETE_PREMIUM.format(date=format_date(until, context.language))
-    buttons = InlineKeyboardMarkup(
-        [[button(t.DELETE_YES, CB_PRIVACY, "erase", int(time.time())), button(t.DELETE_NO, CB_PRIVACY, "keep")]]
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                buttons.callback(t.DELETE_YES, CB_PRIVACY, ERASE, int(time.time())),
+                buttons.callback(t.DELETE_NO, CB_PRIVACY, KEEP),
+            ]
+        ]
     )
-    await send(update, text, buttons)
+    await send(update, text, markup)
 
 
 async def delete_command(update: Update, context: BotContext) -> None:
@@ -76,13 +82,17 @@ async def delete_command(update: Update, context: BotContext) -> None:
     await delete_ask(update, context)
 
 
-async def privacy_callback(update: Update, context: BotContext) -> None:
-    """The answer to "erase all your data?"."""
+async def privacy_keep_callback(update: Update, context: BotContext) -> None:
+    """ "Keep my data" under "erase all your data?" (and any other odd answer to it): nothing is erased."""
+    if await callback_values(update, context, None) is None:
+        return
+    await send(update, t.DELETE_KEPT)
+
+
+async def privacy_erase_callback(update: Update, context: BotContext) -> None:
+    """ "Yes, erase everything" (pv:erase:<when asked>): erase, unless the question is too old."""
     values = await callback_values(update, context, None)
     if values is None:
-        return
-    if values[:1] != ["erase"]:
-        await send(update, t.DELETE_KEPT)
         return
     asked_at = int(values[1]) if len(values) > 1 and values[1].isdigit() else 0
     if time.time() - asked_at > CONFIRM_VALID_SECONDS:
@@ -99,4 +109,11 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("privacy", privacy_command, filters=routing.NEW_MESSAGE))
     application.add_handler(CommandHandler("my_data", my_data_command, filters=routing.NEW_MESSAGE))
     application.add_handler(CommandHandler("delete_me", delete_command, filters=routing.NEW_MESSAGE))
-    application.add_handler(CallbackQueryHandler(privacy_callback, pattern=callback_data.pattern(CB_PRIVACY)))
+    application.add_handler(
+        CallbackQueryHandler(privacy_erase_callback, pattern=callback_data.pattern(CB_PRIVACY, ERASE))
+    )
+    application.add_handler(
+        CallbackQueryHandler(privacy_keep_callback, pattern=callback_data.pattern(CB_PRIVACY, KEEP))
+    )
+    # Only an explicit "erase" erases: any other answer under this prefix keeps the data.
+    application.add_handler(CallbackQueryHandler(privacy_keep_callback, pattern=callback_data.pattern(CB_PRIVACY)))

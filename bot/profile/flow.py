@@ -24,7 +24,7 @@ from bot.context import BotContext
 from bot.menu import keyboards, texts
 from bot.profile import texts as t
 from bot.routing import Handler
-from bot.ui import callback_data
+from bot.ui import buttons, callback_data
 from horoscopes.astro.constants import SIGN_ELEMENT
 from horoscopes.astro.names import ELEMENT_NAMES, SIGN_DATE_RANGES, SIGN_NAMES, sign_date_range_text
 from users.birth import MomentStatus
@@ -59,12 +59,15 @@ STATE_NOTIFY = "profile:notify"
 BIRTH_STATES = {"date": STATE_DATE, "time": STATE_TIME, "place": STATE_PLACE}
 FLOW_STATES = (STATE_DATE, STATE_TIME, STATE_PLACE, STATE_MOMENT, STATE_TZ, STATE_NOTIFY)
 
-# Callback data prefixes of this module.
+# Callback data prefixes of this module, and their actions.
 CB_FLOW = "bd"  # bd:unknown, bd:skip, bd:cancel, bd:again
 CB_PLACE = "bp"  # bp:<geoname id>
 CB_MOMENT = "bm"  # bm:<0|1>
 CB_TZ = "ctz"  # ctz:<geoname id>, ctz:ask
 CB_NOTIFY = "nt"  # nt:<HHMM>, nt:off
+TIME_UNKNOWN, SKIP, CANCEL, AGAIN = "unknown", "skip", "cancel", "again"
+TZ_ASK = "ask"
+NOTIFY_OFF = "off"
 
 # Continuations this module treats specially: back to the profile card, and onboarding's next step.
 RESUME_PROFILE = "profile"
@@ -134,11 +137,6 @@ def echo(text: str) -> str:
     return html.escape(text)
 
 
-def button(label: object, prefix: str, *values: object) -> InlineKeyboardButton:
-    """An inline button with our callback data."""
-    return InlineKeyboardButton(str(label), callback_data=callback_data.build(prefix, *values))
-
-
 def sign_title(sign: str, lang: str) -> str:
     """ "♓ Pisces"."""
     return f"{SIGN_EMOJI[sign]} {SIGN_NAMES[sign].get(lang, SIGN_NAMES[sign]['en'])}"
@@ -170,9 +168,9 @@ async def birth_data_edit(update: Update, context: BotContext, *, step: str, res
 def _flow_buttons(data: dict, step: str, *extra: InlineKeyboardButton) -> InlineKeyboardMarkup | None:
     """The buttons under a question: "Later" in onboarding (the date is the one answer it needs), else "Cancel"."""
     if data.get("skippable"):
-        row = [*extra, button(t.BUTTON_LATER, CB_FLOW, "skip")] if step != "date" else list(extra)
+        row = [*extra, buttons.callback(t.BUTTON_LATER, CB_FLOW, SKIP)] if step != "date" else list(extra)
     else:
-        row = [*extra, button(t.BUTTON_CANCEL, CB_FLOW, "cancel")]
+        row = [*extra, buttons.callback(t.BUTTON_CANCEL, CB_FLOW, CANCEL)]
     return InlineKeyboardMarkup([row]) if row else None
 
 
@@ -188,7 +186,7 @@ async def _ask(update: Update, context: BotContext, step: str, data: dict) -> No
 
 
 def _time_buttons(data: dict) -> InlineKeyboardMarkup | None:
-    return _flow_buttons(data, "time", button(t.BUTTON_TIME_UNKNOWN, CB_FLOW, "unknown"))
+    return _flow_buttons(data, "time", buttons.callback(t.BUTTON_TIME_UNKNOWN, CB_FLOW, TIME_UNKNOWN))
 
 
 async def _birth_next(update: Update, context: BotContext, data: dict) -> None:
@@ -265,7 +263,7 @@ async def birth_place_message(update: Update, context: BotContext) -> None:
         await _apply(update, context, "place", {"place": Birthplace.from_place(chosen, lang)})
         return
     on_date = context.db_user.birth_date or user_local_date(context.db_user)
-    rows = [[button(m.place.label(lang, on_date), CB_PLACE, m.place.geoname_id)] for m in matches]
+    rows = [[buttons.callback(m.place.label(lang, on_date), CB_PLACE, m.place.geoname_id)] for m in matches]
     last = _flow_buttons(context.db_user.state_data or {}, "place")
     if last is not None:
         rows.append(list(last.inline_keyboard[0]))
@@ -314,40 +312,48 @@ async def birth_place_callback(update: Update, context: BotContext) -> None:
     await _apply(update, context, "place", {"place": Birthplace.from_place(place, context.language)})
 
 
-async def flow_callback(update: Update, context: BotContext) -> None:
-    """The buttons under the questions: I don't know, Later, Cancel, Enter another time."""
-    query = update.callback_query
-    _, values = callback_data.parse(query.data)
-    action = values[0] if values else ""
-    allowed = {
-        "unknown": (STATE_TIME, STATE_MOMENT),
-        "skip": (STATE_DATE, STATE_TIME, STATE_PLACE),
-        "cancel": FLOW_STATES,
-        "again": (STATE_MOMENT,),
-    }.get(action, ())
-    if await callback_values(update, context, allowed) is None:
+async def flow_time_unknown_callback(update: Update, context: BotContext) -> None:
+    """ "I don't know" under the birth time question (or the clock-change one)."""
+    if await callback_values(update, context, (STATE_TIME, STATE_MOMENT)) is None:
+        return
+    await _apply(update, context, "time", {"time_unknown": True})
+
+
+async def flow_skip_callback(update: Update, context: BotContext) -> None:
+    """ "Later" under a birth data question in onboarding: on to the next one."""
+    if await callback_values(update, context, (STATE_DATE, STATE_TIME, STATE_PLACE)) is None:
         return
     data = dict(context.db_user.state_data or {})
-    if action == "unknown":
-        await _apply(update, context, "time", {"time_unknown": True})
-    elif action == "skip":
-        step = next(step for step, state in BIRTH_STATES.items() if state == context.db_user.state)
-        data["skipped"] = [*data.get("skipped", []), step]
-        await send(update, t.SKIPPED)
-        await _birth_next(update, context, data)
-    elif action == "again":
-        data["carry"] = {k: v for k, v in data.pop("pending", {}).items() if k not in ("step", "birth_time")}
-        await state_set(context, STATE_TIME, data)
-        await send(update, t.ASK_TIME, _time_buttons(data))
-    elif "back" in data:
+    step = next(step for step, state in BIRTH_STATES.items() if state == context.db_user.state)
+    data["skipped"] = [*data.get("skipped", []), step]
+    await send(update, t.SKIPPED)
+    await _birth_next(update, context, data)
+
+
+async def flow_again_callback(update: Update, context: BotContext) -> None:
+    """ "Enter another time" under the clock-change question."""
+    if await callback_values(update, context, (STATE_MOMENT,)) is None:
+        return
+    data = dict(context.db_user.state_data or {})
+    data["carry"] = {k: v for k, v in data.pop("pending", {}).items() if k not in ("step", "birth_time")}
+    await state_set(context, STATE_TIME, data)
+    await send(update, t.ASK_TIME, _time_buttons(data))
+
+
+async def flow_cancel_callback(update: Update, context: BotContext) -> None:
+    """ "Cancel" under any question of this module."""
+    if await callback_values(update, context, FLOW_STATES) is None:
+        return
+    data = dict(context.db_user.state_data or {})
+    if "back" in data:
         # Cancelling the time zone question opened from the daily time question goes back to that question.
         await _ask_notify(update, context, data["back"])
+        return
+    await state_set(context)
+    if data.get("resume") == RESUME_PROFILE:
+        await context.routes.resume[RESUME_PROFILE](update, context)
     else:
-        await state_set(context)
-        if data.get("resume") == RESUME_PROFILE:
-            await context.routes.resume[RESUME_PROFILE](update, context)
-        else:
-            await send(update, t.CANCELLED, keyboards.main_menu())
+        await send(update, t.CANCELLED, keyboards.main_menu())
 
 
 async def _apply(update: Update, context: BotContext, step: str, changes: dict, fold: int | None = None) -> None:
@@ -481,8 +487,8 @@ async def _ask_moment(
             label = (t.MOMENT_FIRST if position == 0 else t.MOMENT_SECOND).format(time=wall, offset=offset)
         else:
             label = t.MOMENT_OPTION.format(time=t.format_time(local.time()), offset=offset)
-        rows.append([button(label, CB_MOMENT, index)])
-    rows.append([button(t.BUTTON_OTHER_TIME, CB_FLOW, "again")])
+        rows.append([buttons.callback(label, CB_MOMENT, index)])
+    rows.append([buttons.callback(t.BUTTON_OTHER_TIME, CB_FLOW, AGAIN)])
     question = t.MOMENT_TWICE if unclear.status == MomentStatus.AMBIGUOUS else t.MOMENT_GAP
     text = question.format(date=t.format_date(birth_date, lang), place=html.escape(place_name or tz), time=wall)
     await send(update, text, InlineKeyboardMarkup(rows))
@@ -565,7 +571,7 @@ async def tz_request(update: Update, context: BotContext, *, resume: str, back: 
         data["back"] = back
     await state_set(context, STATE_TZ, data)
     await _index()
-    await send(update, t.ASK_TZ, InlineKeyboardMarkup([[button(t.BUTTON_CANCEL, CB_FLOW, "cancel")]]))
+    await send(update, t.ASK_TZ, InlineKeyboardMarkup([[buttons.callback(t.BUTTON_CANCEL, CB_FLOW, CANCEL)]]))
 
 
 async def tz_message(update: Update, context: BotContext) -> None:
@@ -602,22 +608,23 @@ async def tz_message(update: Update, context: BotContext) -> None:
         return
     lang = context.language
     today = user_local_date(context.db_user)
-    rows = [[button(m.place.label(lang, today), CB_TZ, m.place.geoname_id)] for m in matches]
-    rows.append([button(t.BUTTON_CANCEL, CB_FLOW, "cancel")])
+    rows = [[buttons.callback(m.place.label(lang, today), CB_TZ, m.place.geoname_id)] for m in matches]
+    rows.append([buttons.callback(t.BUTTON_CANCEL, CB_FLOW, CANCEL)])
     await send(update, t.TZ_CHOOSE, InlineKeyboardMarkup(rows))
 
 
-async def tz_callback(update: Update, context: BotContext) -> None:
-    """A press on a candidate city for the time zone, or on "Change time zone" under the daily time question."""
-    query = update.callback_query
-    _, values = callback_data.parse(query.data)
-    if values[:1] == ["ask"]:
-        if await callback_values(update, context, (STATE_NOTIFY,)) is None:
-            return
-        data = dict(context.db_user.state_data or {})
-        await tz_request(update, context, resume=data.get("resume", ""), back=data)
+async def tz_ask_callback(update: Update, context: BotContext) -> None:
+    """ "Change time zone" under the daily time question (ctz:ask)."""
+    if await callback_values(update, context, (STATE_NOTIFY,)) is None:
         return
-    if await callback_values(update, context, (STATE_TZ,)) is None:
+    data = dict(context.db_user.state_data or {})
+    await tz_request(update, context, resume=data.get("resume", ""), back=data)
+
+
+async def tz_callback(update: Update, context: BotContext) -> None:
+    """A press on a candidate city for the time zone (ctz:<geoname id>)."""
+    values = await callback_values(update, context, (STATE_TZ,))
+    if values is None:
         return
     place = (await _index()).get(int(values[0])) if values and values[0].isdigit() else None
     if place is None:
@@ -656,12 +663,13 @@ async def _ask_notify(update: Update, context: BotContext, data: dict) -> None:
 
 def _notify_buttons(data: dict) -> InlineKeyboardMarkup:
     choices = [
-        button(t.format_time(choice), CB_NOTIFY, f"{choice.hour:02d}{choice.minute:02d}") for choice in NOTIFY_CHOICES
+        buttons.callback(t.format_time(choice), CB_NOTIFY, f"{choice.hour:02d}{choice.minute:02d}")
+        for choice in NOTIFY_CHOICES
     ]
-    rows = [choices[:3], choices[3:], [button(t.BUTTON_CHANGE_TZ, CB_TZ, "ask")]]
-    last = [button(t.BUTTON_NO_NOTIFICATIONS, CB_NOTIFY, "off")]
+    rows = [choices[:3], choices[3:], [buttons.callback(t.BUTTON_CHANGE_TZ, CB_TZ, TZ_ASK)]]
+    last = [buttons.callback(t.BUTTON_NO_NOTIFICATIONS, CB_NOTIFY, NOTIFY_OFF)]
     if data.get("cancellable"):
-        last.append(button(t.BUTTON_CANCEL, CB_FLOW, "cancel"))
+        last.append(buttons.callback(t.BUTTON_CANCEL, CB_FLOW, CANCEL))
     rows.append(last)
     return InlineKeyboardMarkup(rows)
 
@@ -686,15 +694,19 @@ async def notify_message(update: Update, context: BotContext) -> None:
     await _notify_apply(update, context, result.value)
 
 
+async def notify_off_callback(update: Update, context: BotContext) -> None:
+    """ "No notifications" under the daily time question (nt:off)."""
+    if await callback_values(update, context, (STATE_NOTIFY,)) is None:
+        return
+    await _notify_apply(update, context, None)
+
+
 async def notify_callback(update: Update, context: BotContext) -> None:
-    """A press on one of the offered times, or on "No, thanks"."""
+    """A press on one of the offered times (nt:<HHMM>)."""
     values = await callback_values(update, context, (STATE_NOTIFY,))
     if values is None:
         return
     value = values[0] if values else ""
-    if value == "off":
-        await _notify_apply(update, context, None)
-        return
     try:
         chosen = datetime.strptime(value, "%H%M").time()
     except ValueError:
@@ -728,9 +740,17 @@ STATES: dict[str, Handler] = {
 
 
 def register(application: Application) -> None:
-    """The buttons under the questions."""
+    """The buttons under the questions: actions first, then the buttons whose value is a choice."""
+    for prefix, action, handler in (
+        (CB_FLOW, TIME_UNKNOWN, flow_time_unknown_callback),
+        (CB_FLOW, SKIP, flow_skip_callback),
+        (CB_FLOW, CANCEL, flow_cancel_callback),
+        (CB_FLOW, AGAIN, flow_again_callback),
+        (CB_TZ, TZ_ASK, tz_ask_callback),
+        (CB_NOTIFY, NOTIFY_OFF, notify_off_callback),
+    ):
+        application.add_handler(CallbackQueryHandler(handler, pattern=callback_data.pattern(prefix, action)))
     for prefix, handler in (
-        (CB_FLOW, flow_callback),
         (CB_PLACE, birth_place_callback),
         (CB_MOMENT, moment_callback),
         (CB_TZ, tz_callback),

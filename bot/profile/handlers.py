@@ -22,14 +22,13 @@ from bot.profile import texts as t
 from bot.profile.flow import (
     RESUME_PROFILE,
     birth_data_edit,
-    button,
     notify_request,
     send,
     sign_title,
     state_set,
     tz_request,
 )
-from bot.ui import callback_data
+from bot.ui import buttons, callback_data
 from payments.selectors import user_is_premium
 from users.models import Language, TelegramUser
 from users.selectors import (
@@ -44,6 +43,16 @@ from users.selectors import (
 from users.services import INVITE_PREFIX, user_invite_code, user_set_language, user_set_notify
 
 CB_PROFILE = "pf"
+# Actions of the card's buttons: pf:date, pf:time, pf:place (a birth data question again), pf:tz, pf:notify,
+# pf:toggle (notifications on/off), pf:lang[:<code>], pf:invite, pf:data (/my_data), pf:delete (/delete_me).
+DATE, TIME, PLACE = "date", "time", "place"
+TZ = "tz"
+NOTIFY = "notify"
+TOGGLE = "toggle"
+LANGUAGE = "lang"
+INVITE = "invite"
+DATA = "data"
+DELETE = "delete"
 LANGUAGE_NAMES = {Language.RU: "Русский", Language.EN: "English"}
 
 
@@ -94,14 +103,23 @@ def profile_buttons(user: TelegramUser) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(t.BUTTON_EDIT_DATE, CB_PROFILE, "date"),
-                button(t.BUTTON_EDIT_TIME, CB_PROFILE, "time"),
-                button(t.BUTTON_EDIT_PLACE, CB_PROFILE, "place"),
+                buttons.callback(t.BUTTON_EDIT_DATE, CB_PROFILE, DATE),
+                buttons.callback(t.BUTTON_EDIT_TIME, CB_PROFILE, TIME),
+                buttons.callback(t.BUTTON_EDIT_PLACE, CB_PROFILE, PLACE),
             ],
-            [button(t.BUTTON_EDIT_TZ, CB_PROFILE, "tz"), button(t.BUTTON_EDIT_NOTIFY, CB_PROFILE, "notify")],
-            [button(toggle, CB_PROFILE, "toggle")],
-            [button(t.BUTTON_LANGUAGE, CB_PROFILE, "lang"), button(t.BUTTON_INVITE, CB_PROFILE, "invite")],
-            [button(t.BUTTON_MY_DATA, CB_PROFILE, "data"), button(t.BUTTON_DELETE, CB_PROFILE, "delete")],
+            [
+                buttons.callback(t.BUTTON_EDIT_TZ, CB_PROFILE, TZ),
+                buttons.callback(t.BUTTON_EDIT_NOTIFY, CB_PROFILE, NOTIFY),
+            ],
+            [buttons.callback(toggle, CB_PROFILE, TOGGLE)],
+            [
+                buttons.callback(t.BUTTON_LANGUAGE, CB_PROFILE, LANGUAGE),
+                buttons.callback(t.BUTTON_INVITE, CB_PROFILE, INVITE),
+            ],
+            [
+                buttons.callback(t.BUTTON_MY_DATA, CB_PROFILE, DATA),
+                buttons.callback(t.BUTTON_DELETE, CB_PROFILE, DELETE),
+            ],
         ]
     )
 
@@ -115,34 +133,81 @@ async def profile_show(update: Update, context: BotContext) -> None:
     await send(update, profile_text(context.db_user, context.language), profile_buttons(context.db_user))
 
 
-async def profile_callback(update: Update, context: BotContext) -> None:
-    """The buttons under the profile card."""
-    query = update.callback_query
-    _, values = callback_data.parse(query.data)
-    action = values[0] if values else ""
+async def _pressed(update: Update, context: BotContext) -> bool:
+    """Answer a press on the card; False (the button is outdated) when the user is not known."""
     if context.db_user is None:
-        await query.answer(str(texts.BUTTON_OUTDATED))
-        return
-    if action == "toggle":
-        await _notify_toggle(update, context)
-        return
+        await update.callback_query.answer(str(texts.BUTTON_OUTDATED))
+        return False
     # The card keeps its buttons: it stays a menu of what can be changed.
-    await query.answer()
-    if action in ("date", "time", "place"):
-        await birth_data_edit(update, context, step=action, resume=RESUME_PROFILE)
-    elif action == "tz":
+    await update.callback_query.answer()
+    return True
+
+
+async def profile_date_callback(update: Update, context: BotContext) -> None:
+    """ "Birth date": ask it again, then back to the card."""
+    if await _pressed(update, context):
+        await birth_data_edit(update, context, step="date", resume=RESUME_PROFILE)
+
+
+async def profile_time_callback(update: Update, context: BotContext) -> None:
+    """ "Birth time": ask it again, then back to the card."""
+    if await _pressed(update, context):
+        await birth_data_edit(update, context, step="time", resume=RESUME_PROFILE)
+
+
+async def profile_place_callback(update: Update, context: BotContext) -> None:
+    """ "Birthplace": ask it again, then back to the card."""
+    if await _pressed(update, context):
+        await birth_data_edit(update, context, step="place", resume=RESUME_PROFILE)
+
+
+async def profile_tz_callback(update: Update, context: BotContext) -> None:
+    """ "Time zone": ask where the user lives now, then back to the card."""
+    if await _pressed(update, context):
         await tz_request(update, context, resume=RESUME_PROFILE)
-    elif action == "notify":
+
+
+async def profile_notify_callback(update: Update, context: BotContext) -> None:
+    """ "Daily horoscope time": ask it, then back to the card."""
+    if await _pressed(update, context):
         await notify_request(update, context, resume=RESUME_PROFILE)
-    elif action == "lang":
-        await _language(update, context, values[1:])
-    elif action == "invite":
+
+
+async def profile_toggle_callback(update: Update, context: BotContext) -> None:
+    """Notifications on/off: redraw the card in place."""
+    if context.db_user is None:
+        await update.callback_query.answer(str(texts.BUTTON_OUTDATED))
+        return
+    await _notify_toggle(update, context)
+
+
+async def profile_language_callback(update: Update, context: BotContext) -> None:
+    """ "Language" (pf:lang): the choice; a language (pf:lang:<code>): switch to it."""
+    if await _pressed(update, context):
+        await _language(update, context, callback_data.arguments(update.callback_query.data))
+
+
+async def profile_invite_callback(update: Update, context: BotContext) -> None:
+    """ "Invite friends": the user's invite link and how many joined."""
+    if await _pressed(update, context):
         await _invite(update, context)
-    elif action == "data":
+
+
+async def profile_data_callback(update: Update, context: BotContext) -> None:
+    """ "My data": everything stored, as /my_data."""
+    if await _pressed(update, context):
         await privacy.my_data_send(update, context)
-    elif action == "delete":
+
+
+async def profile_delete_callback(update: Update, context: BotContext) -> None:
+    """ "Delete my data": the question of /delete_me."""
+    if await _pressed(update, context):
         await privacy.delete_ask(update, context)
-    else:
+
+
+async def profile_other_callback(update: Update, context: BotContext) -> None:
+    """Any other button of the card (stale or forged): the card again."""
+    if await _pressed(update, context):
         await profile_show(update, context)
 
 
@@ -165,7 +230,7 @@ async def _notify_toggle(update: Update, context: BotContext) -> None:
 async def _language(update: Update, context: BotContext, values: list[str]) -> None:
     if not values:
         choice = InlineKeyboardMarkup(
-            [[button(name, CB_PROFILE, "lang", code) for code, name in LANGUAGE_NAMES.items()]]
+            [[buttons.callback(name, CB_PROFILE, LANGUAGE, code) for code, name in LANGUAGE_NAMES.items()]]
         )
         await send(update, texts.CHOOSE_LANGUAGE, choice)
         return
@@ -207,5 +272,18 @@ async def profile_command(update: Update, context: BotContext) -> None:
 def register(application: Application) -> None:
     """/profile, the card's buttons and the questions' buttons."""
     application.add_handler(CommandHandler("profile", profile_command, filters=routing.NEW_MESSAGE))
-    application.add_handler(CallbackQueryHandler(profile_callback, pattern=callback_data.pattern(CB_PROFILE)))
+    for action, handler in (
+        (DATE, profile_date_callback),
+        (TIME, profile_time_callback),
+        (PLACE, profile_place_callback),
+        (TZ, profile_tz_callback),
+        (NOTIFY, profile_notify_callback),
+        (TOGGLE, profile_toggle_callback),
+        (LANGUAGE, profile_language_callback),
+        (INVITE, profile_invite_callback),
+        (DATA, profile_data_callback),
+        (DELETE, profile_delete_callback),
+    ):
+        application.add_handler(CallbackQueryHandler(handler, pattern=callback_data.pattern(CB_PROFILE, action)))
+    application.add_handler(CallbackQueryHandler(profile_other_callback, pattern=callback_data.pattern(CB_PROFILE)))
     profile_flow.register(application)

@@ -251,7 +251,7 @@ async def _limit_reply(message: Message, context: BotContext, allowance: Allowan
     if allowance.premium:
         await message.reply_text(
             texts.LIMIT_PREMIUM.format(limit=allowance.limit, wait=wait),
-            reply_markup=InlineKeyboardMarkup([[keyboards.button(texts.BUTTON_HISTORY, "h", 1)]]),
+            reply_markup=keyboards.history_keyboard(),
         )
         return
     await message.reply_text(
@@ -280,8 +280,8 @@ async def tarot_ask(update: Update, context: BotContext, kind: str) -> None:
         await _limit_reply(message, context, allowance)
         return
     prompt = texts.ASK_CELTIC if kind == TarotReading.Kind.CELTIC_CROSS else texts.ASK_THREE
-    keyboard = InlineKeyboardMarkup([[keyboards.button(texts.BUTTON_NO_QUESTION, "nq", CODE_OF_KIND[kind])]])
     text = f"{prompt}\n\n{_status_line(allowance)}"
+    keyboard = keyboards.no_question_keyboard(CODE_OF_KIND[kind])
     sent = await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
     await sync_to_async(tarot_question_ask)(
         user=user, kind=kind, prompt_message_id=sent.message_id, prompt_sent_at=_unix(sent)
@@ -399,16 +399,8 @@ def _history_label(reading: TarotReading, deck: dict[str, Card], lang: str) -> s
 
 
 def _history_markup(history: HistoryPage, deck: dict[str, Card], lang: str) -> InlineKeyboardMarkup:
-    rows = [[keyboards.button(_history_label(reading, deck, lang), "o", reading.pk)] for reading in history.readings]
-    nav = []
-    if history.page > 1:
-        nav.append(keyboards.button(texts.BUTTON_PREVIOUS, "hp", history.page - 1))
-    if history.page < history.pages:
-        nav.append(keyboards.button(texts.BUTTON_NEXT, "hp", history.page + 1))
-    if nav:
-        rows.append(nav)
-    rows.append([keyboards.button(texts.BUTTON_MENU, "menu")])
-    return InlineKeyboardMarkup(rows)
+    readings = [(_history_label(reading, deck, lang), reading.pk) for reading in history.readings]
+    return keyboards.history_page_keyboard(readings, page=history.page, pages=history.pages)
 
 
 def _history_deck(history: HistoryPage) -> dict[str, Card]:
@@ -419,9 +411,7 @@ async def tarot_history(update: Update, context: BotContext, page: int, *, edit:
     """A page of the user's readings as buttons; turning the page edits the same message."""
     history = await sync_to_async(tarot_history_page)(context.db_user, page=page)
     if not history.total:
-        await update.effective_message.reply_text(
-            str(texts.HISTORY_EMPTY), reply_markup=InlineKeyboardMarkup([[keyboards.button(texts.BUTTON_DAY, "day")]])
-        )
+        await update.effective_message.reply_text(str(texts.HISTORY_EMPTY), reply_markup=keyboards.day_keyboard())
         return
     deck = await sync_to_async(_history_deck)(history)
     text = texts.HISTORY_TITLE.format(page=history.page, pages=history.pages)
@@ -485,7 +475,7 @@ async def tarot_premium(update: Update, context: BotContext) -> None:
     await handler(update, context)
 
 
-# --- dispatch ------------------------------------------------------------------------------------------------------
+# --- buttons ------------------------------------------------------------------------------------------------------
 
 
 def _int(value: str | None) -> int | None:
@@ -495,35 +485,97 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-async def tarot_callback(update: Update, context: BotContext) -> None:
-    """Every tarot button; anything unknown or malformed is answered and ignored."""
-    query = update.callback_query
-    _, values = callback_data.parse(query.data)
-    action = values[0] if values else ""
-    argument = values[1] if len(values) > 1 else None
-    if query.message is None or context.db_user is None:
-        await _answer(query)
+def _argument(update: Update) -> str | None:
+    """The value after the action ("2" in "tr:h:2"), if any."""
+    values = callback_data.arguments(update.callback_query.data)
+    return values[0] if values else None
+
+
+async def _pressed(update: Update, context: BotContext) -> bool:
+    """Whether a press can be served (a message under it and a known user); if not, it is answered and dropped."""
+    if update.callback_query.message is None or context.db_user is None:
+        await _answer(update.callback_query)
+        return False
+    return True
+
+
+async def tarot_menu_callback(update: Update, context: BotContext) -> None:
+    """The "Tarot menu" button."""
+    if not await _pressed(update, context):
         return
-    if action == "menu":
-        await _answer(query)
-        await tarot_menu(update, context)
-    elif action == "day":
-        await _answer(query)
-        await tarot_day(update, context)
-    elif action == "ask" and argument in KIND_CODES:
-        await _answer(query)
-        await tarot_ask(update, context, KIND_CODES[argument])
-    elif action == "nq" and argument in KIND_CODES:
-        await tarot_no_question(update, context, KIND_CODES[argument])
-    elif action in ("h", "hp") and _int(argument) is not None:
-        await _answer(query)
-        await tarot_history(update, context, _int(argument), edit=action == "hp")
-    elif action == "o" and _int(argument) is not None:
-        await tarot_open(update, context, _int(argument))
-    elif action == "prem":
-        await tarot_premium(update, context)
-    else:
-        await _answer(query)
+    await _answer(update.callback_query)
+    await tarot_menu(update, context)
+
+
+async def tarot_day_callback(update: Update, context: BotContext) -> None:
+    """The "Card of the day" button."""
+    if not await _pressed(update, context):
+        return
+    await _answer(update.callback_query)
+    await tarot_day(update, context)
+
+
+async def tarot_ask_callback(update: Update, context: BotContext) -> None:
+    """A spread button (tr:ask:<kind code>): ask for the question."""
+    if not await _pressed(update, context):
+        return
+    await _answer(update.callback_query)
+    kind = KIND_CODES.get(_argument(update) or "")
+    if kind is not None:
+        await tarot_ask(update, context, kind)
+
+
+async def tarot_no_question_callback(update: Update, context: BotContext) -> None:
+    """The "no question" button under a prompt (tr:nq:<kind code>)."""
+    if not await _pressed(update, context):
+        return
+    kind = KIND_CODES.get(_argument(update) or "")
+    if kind is None:
+        await _answer(update.callback_query)
+        return
+    await tarot_no_question(update, context, kind)
+
+
+async def tarot_history_callback(update: Update, context: BotContext) -> None:
+    """The "History" button (tr:h:<page>): a page of past readings as a new message."""
+    await _history_pressed(update, context, edit=False)
+
+
+async def tarot_history_page_callback(update: Update, context: BotContext) -> None:
+    """A page turner under the history (tr:hp:<page>): the page in place of the old one."""
+    await _history_pressed(update, context, edit=True)
+
+
+async def _history_pressed(update: Update, context: BotContext, *, edit: bool) -> None:
+    if not await _pressed(update, context):
+        return
+    await _answer(update.callback_query)
+    page = _int(_argument(update))
+    if page is not None:
+        await tarot_history(update, context, page, edit=edit)
+
+
+async def tarot_open_callback(update: Update, context: BotContext) -> None:
+    """A past reading in the history (tr:o:<reading id>): show it again."""
+    if not await _pressed(update, context):
+        return
+    reading_id = _int(_argument(update))
+    if reading_id is None:
+        await _answer(update.callback_query)
+        return
+    await tarot_open(update, context, reading_id)
+
+
+async def tarot_premium_callback(update: Update, context: BotContext) -> None:
+    """The "Premium" button under an offer."""
+    if not await _pressed(update, context):
+        return
+    await tarot_premium(update, context)
+
+
+async def tarot_other_callback(update: Update, context: BotContext) -> None:
+    """Any other tarot button (an old or malformed one): answered and ignored."""
+    await _answer(update.callback_query)
 
 
 async def tarot_command(update: Update, context: BotContext) -> None:
@@ -534,4 +586,15 @@ async def tarot_command(update: Update, context: BotContext) -> None:
 def register(application: Application) -> None:
     """/tarot and every tarot button."""
     application.add_handler(CommandHandler("tarot", tarot_command, filters=routing.NEW_MESSAGE))
-    application.add_handler(CallbackQueryHandler(tarot_callback, pattern=callback_data.pattern(PREFIX)))
+    for action, handler in (
+        (keyboards.MENU, tarot_menu_callback),
+        (keyboards.DAY, tarot_day_callback),
+        (keyboards.ASK, tarot_ask_callback),
+        (keyboards.NO_QUESTION, tarot_no_question_callback),
+        (keyboards.HISTORY, tarot_history_callback),
+        (keyboards.HISTORY_PAGE, tarot_history_page_callback),
+        (keyboards.OPEN, tarot_open_callback),
+        (keyboards.PREMIUM, tarot_premium_callback),
+    ):
+        application.add_handler(CallbackQueryHandler(handler, pattern=callback_data.pattern(PREFIX, action)))
+    application.add_handler(CallbackQueryHandler(tarot_other_callback, pattern=callback_data.pattern(PREFIX)))

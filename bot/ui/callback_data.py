@@ -1,6 +1,14 @@
-"""Callback data of inline buttons: a short prefix, a colon, and plain values (64 bytes at most)."""
+"""Callback data of inline buttons: a short prefix, a colon, and plain values (64 bytes at most).
+
+The first value is usually the action ("tr:h:2" is the tarot history, page 2); each action has its own
+handler, registered with `pattern(prefix, action)`.
+"""
+
+import re
 
 LANGUAGE = "lang"
+# The Premium screen (its plans and payments); other features offer it with `build(PREMIUM)`.
+PREMIUM = "pay"
 
 
 def build(prefix: str, *values: object) -> str:
@@ -19,6 +27,12 @@ def parse(data: str | None) -> tuple[str, list[str]]:
     return prefix, values
 
 
-def pattern(prefix: str) -> str:
-    """A regular expression matching callback data with this prefix."""
-    return rf"^{prefix}(:|$)"
+def arguments(data: str | None) -> list[str]:
+    """The values after the action: ["2"] for "tr:h:2"."""
+    return parse(data)[1][1:]
+
+
+def pattern(prefix: str, action: str | None = None) -> str:
+    """A regular expression matching callback data with this prefix (and this action, when given)."""
+    head = prefix if action is None else f"{prefix}:{action}"
+    return rf"^{re.escape(head)}(:|$)"
