@@ -1,100 +1,51 @@
-"""A database made by an earlier release migrates forward with every row intact (models moved, tables kept)."""
+"""A database made by an earlier release migrates forward with every row intact (models moved, tables kept).
 
-from datetime import date, datetime
-from decimal import Decimal
+The check runs in a subprocess against a database of its own (a fresh SQLite file, and a fresh PostgreSQL
+database when the suite runs on PostgreSQL): migrating a shared test database backwards and forwards would
+disturb the other tests.
+"""
 
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.conf import settings
 
-from bot.models import TelegramUpdate
-from horoscopes.daily.models import DailyHoroscope
-from horoscopes.llm.models import Prompt
-from horoscopes.natal.models import NatalChart
-from horoscopes.tarot.models import TarotReading
-from payments.models import Payment
-from users.models import TelegramUser
-
-# The last migration of each app in the release before the rooms (bot/<feature>/, horoscopes/<room>/).
-RELEASE_BEFORE_ROOMS = [
-    ("bot", "0003_heartbeat_names"),
-    ("users", "0002_onboarding_profile_privacy"),
-    ("horoscopes", "0001_initial"),
-    ("payments", "0002_seed_plans"),
-]
-MOMENT = datetime.fromisoformat("2026-11-20T09:30:00+00:00")
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def _migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection)
-
-
-def _fill(apps) -> dict[str, int]:
-    """Rows as the earlier release wrote them, through its historical models."""
-    user = apps.get_model("users", "TelegramUser").objects.create(
-        telegram_id=7_100_000_001, first_name="Вера", language="ru", birth_date=date(1990, 3, 15), sign="pisces"
+def _check(env: dict[str, str]) -> None:
+    clean = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "SQLITE_PATH"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.migration_check"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", "TESTING": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    reading = apps.get_model("horoscopes", "TarotReading").objects.create(
-        user=user, kind="three", local_date=date(2026, 11, 20), question="Что ждёт меня?", cards=[["the_fool", False]]
-    )
-    chart = apps.get_model("horoscopes", "NatalChart").objects.create(
-        user=user, birth_key="k1", data={"points": {}}, interpretations={"ru": "Текст"}
-    )
-    daily = apps.get_model("horoscopes", "DailyHoroscope").objects.create(
-        sign="leo", date=date(2026, 11, 20), language="ru", overview="Обзор", love="Любовь"
-    )
-    prompt = apps.get_model("horoscopes", "Prompt").objects.create(
-        key="daily", language="ru", version=99, system="s", template="t"
-    )
-    payment = apps.get_model("payments", "Payment").objects.create(
-        public_id="p-migration-01",
-        user=user,
-        provider="stars",
-        amount=Decimal(250),
-        currency="XTR",
-        days=30,
-        status="succeeded",
-        provider_payment_id="charge-1",
-        paid_at=MOMENT,
-    )
-    apps.get_model("bot", "TelegramUpdate").objects.create(
-        update_id=555, kind="message", chat_id=7_100_000_001, started_at=MOMENT
-    )
-    return {
-        "user": user.pk,
-        "reading": reading.pk,
-        "chart": chart.pk,
-        "daily": daily.pk,
-        "prompt": prompt.pk,
-        "payment": payment.pk,
-    }
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "migrated forward with every row" in result.stdout
 
 
-# serialized_rollback: the flush after a transactional test would drop the plans and prompts the migrations seed.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_database_of_the_release_before_the_rooms_migrates_forward_with_its_rows():
-    old = _migrate(RELEASE_BEFORE_ROOMS)
-    ids = _fill(old.loader.project_state(RELEASE_BEFORE_ROOMS).apps)
+def test_an_older_sqlite_database_migrates_forward(tmp_path):
+    _check({"SQLITE_PATH": str(tmp_path / "old.sqlite3")})
 
-    executor = _migrate(list(MigrationExecutor(connection).loader.graph.leaf_nodes()))
-    assert not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
-    user = TelegramUser.objects.get(pk=ids["user"])
-    assert (user.first_name, user.birth_date, user.sign) == ("Вера", date(1990, 3, 15), "pisces")
-    reading = TarotReading.objects.get(pk=ids["reading"])
-    assert (reading.user_id, reading.question, reading.cards) == (user.pk, "Что ждёт меня?", [["the_fool", False]])
-    assert NatalChart.objects.get(pk=ids["chart"]).interpretations == {"ru": "Текст"}
-    daily = DailyHoroscope.objects.get(pk=ids["daily"])
-    assert (daily.sign, daily.overview, daily.love) == ("leo", "Обзор", "Любовь")
-    assert Prompt.objects.get(pk=ids["prompt"]).version == 99
-    payment = Payment.objects.get(pk=ids["payment"])
-    assert (payment.user_id, payment.amount, payment.status, payment.paid_at) == (
-        user.pk,
-        Decimal(250),
-        "succeeded",
-        MOMENT,
-    )
-    assert TelegramUpdate.objects.get(update_id=555).chat_id == 7_100_000_001
+@pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="needs PostgreSQL")
+def test_an_older_postgresql_database_migrates_forward():
+    server = settings.DATABASES["default"]
+    name = f"astrobot_migrations_{uuid.uuid4().hex[:8]}"
+    admin = {"host": server["HOST"], "port": server["PORT"] or 5432, "user": server["USER"], "dbname": "postgres"}
+    with psycopg.connect(**admin, password=server["PASSWORD"] or None, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        auth = f"{server['USER']}:{server['PASSWORD']}@" if server["PASSWORD"] else f"{server['USER']}@"
+        _check({"DATABASE_URL": f"postgres://{auth}{admin['host']}:{admin['port']}/{name}", "DB_POOL": "0"})
+    finally:
+        with psycopg.connect(**admin, password=server["PASSWORD"] or None, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
