@@ -40,15 +40,8 @@ SEND_METHODS = frozenset(
         "sendMessage",
         "sendPhoto",
         "sendDocument",
-        "sendVideo",
-        "sendAnimation",
-        "sendAudio",
-        "sendVoice",
-        "sendSticker",
         "sendMediaGroup",
         "sendInvoice",
-        "copyMessage",
-        "forwardMessage",
     }
 )
 FAILURE_KINDS = frozenset(
@@ -78,6 +71,8 @@ CHAT_ACTIONS = frozenset(
         "upload_video_note",
     }
 )
+# The media the bot sends (videos, audio, stickers and the like it never does: the fake refuses them).
+_MEDIA_KINDS = frozenset({"photo", "document"})
 # Telegram's default when allowed_updates was never given: everything except these.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
@@ -117,9 +112,6 @@ _INT_PARAMS = frozenset(
         "message_thread_id",
         "max_tip_amount",
         "subscription_period",
-        "width",
-        "height",
-        "duration",
         "photo_size",
         "photo_width",
         "photo_height",
@@ -1222,8 +1214,6 @@ class FakeBotAPI:
         self._subscriptions: dict[str, bool] = {}
         self._webhook: dict[str, Any] = {"url": ""}
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self._menu_buttons: dict[int | None, dict[str, Any]] = {}
-        self._bot_texts: dict[tuple[str, str], str] = {}
         self._throttled = 0
         self._max_rate_seen = 0
         self._min_chat_gap: float | None = None
@@ -1565,24 +1555,7 @@ class FakeBotAPI:
         """Keep a file and give it Telegram-looking identifiers."""
         self._file_seq += 1
         number = self._file_seq
-        prefix = {
-            "photo": "AgAC",
-            "document": "BQAC",
-            "video": "BAAC",
-            "animation": "CgAC",
-            "audio": "CQAC",
-            "voice": "AwAC",
-            "sticker": "CAAC",
-        }.get(kind, "BQAC")
-        folder = {
-            "photo": "photos",
-            "document": "documents",
-            "video": "videos",
-            "animation": "animations",
-            "audio": "music",
-            "voice": "voice",
-            "sticker": "stickers",
-        }.get(kind, "documents")
+        prefix, folder = ("AgAC", "photos") if kind == "photo" else ("BQAC", "documents")
         picture = _picture(data)
         width, height, mime_type = picture or (0, 0, _mime_type(mime_type, file_name))
         extension = _extension(mime_type, file_name)
@@ -1650,35 +1623,19 @@ class FakeBotAPI:
         self._files_by_path[alias.file_path] = alias
         return alias
 
-    def _media_object(self, stored: _StoredFile, kind: str, params: dict[str, Any]) -> Any:
-        """The Document/Video/... object of a message."""
-        base: dict[str, Any] = {
+    def _media_object(self, stored: _StoredFile, kind: str) -> Any:
+        """The photo sizes or the Document of a message."""
+        if kind == "photo":
+            return self._photo_sizes(stored)
+        document: dict[str, Any] = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             "file_size": len(stored.data),
+            "mime_type": stored.mime_type,
         }
-        if kind == "photo":
-            return self._photo_sizes(stored)
-        if kind in ("document", "audio", "animation", "video"):
-            if stored.file_name:
-                base["file_name"] = stored.file_name
-            base["mime_type"] = stored.mime_type
-        if kind in ("video", "animation"):
-            base.update(
-                width=params.get("width") or stored.width or 640,
-                height=params.get("height") or stored.height or 360,
-            )
-        if kind in ("video", "animation", "audio", "voice"):
-            base["duration"] = params.get("duration") or 1
-        if kind == "sticker":
-            base.update(
-                type="regular",
-                width=stored.width or 512,
-                height=stored.height or 512,
-                is_animated=False,
-                is_video=False,
-            )
-        return base
+        if stored.file_name:
+            document["file_name"] = stored.file_name
+        return document
 
     # --- Bot API methods -------------------------------------------------------------------------------
 
@@ -1693,25 +1650,13 @@ class FakeBotAPI:
                 "can_connect_to_business": False,
                 "has_main_web_app": False,
             },
-            "logOut": lambda params, uploads: True,
-            "close": lambda params, uploads: True,
-            "getChat": self._get_chat,
             "sendMessage": self._send_message,
             "sendPhoto": lambda params, uploads: self._send_media(params, uploads, "photo"),
             "sendDocument": lambda params, uploads: self._send_media(params, uploads, "document"),
-            "sendVideo": lambda params, uploads: self._send_media(params, uploads, "video"),
-            "sendAnimation": lambda params, uploads: self._send_media(params, uploads, "animation"),
-            "sendAudio": lambda params, uploads: self._send_media(params, uploads, "audio"),
-            "sendVoice": lambda params, uploads: self._send_media(params, uploads, "voice"),
-            "sendSticker": lambda params, uploads: self._send_media(params, uploads, "sticker"),
             "sendMediaGroup": self._send_media_group,
-            "copyMessage": self._copy_message,
-            "forwardMessage": self._forward_message,
             "editMessageText": self._edit_message_text,
-            "editMessageCaption": self._edit_message_caption,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
-            "deleteMessages": self._delete_messages,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
             "sendInvoice": self._send_invoice,
@@ -1725,32 +1670,13 @@ class FakeBotAPI:
             "getWebhookInfo": self._get_webhook_info,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
-            "deleteMyCommands": self._delete_my_commands,
-            "setChatMenuButton": self._set_chat_menu_button,
-            "getChatMenuButton": self._get_chat_menu_button,
-            "setMyDescription": lambda params, uploads: self._set_bot_text(params, "description"),
-            "getMyDescription": lambda params, uploads: self._get_bot_text(params, "description"),
-            "setMyShortDescription": lambda params, uploads: self._set_bot_text(params, "short_description"),
-            "getMyShortDescription": lambda params, uploads: self._get_bot_text(params, "short_description"),
-            "setMyName": lambda params, uploads: self._set_bot_text(params, "name"),
-            "getMyName": lambda params, uploads: self._get_bot_text(params, "name"),
             "getUpdates": self._get_updates,
             "getFile": self._get_file,
             "editMessageMedia": self._edit_message_media,
             "sendLocation": self._send_location,
             "getChatMember": self._get_chat_member,
-            "getUserProfilePhotos": lambda params, uploads: {"total_count": 0, "photos": []},
-            "pinChatMessage": self._chat_bool,
-            "unpinChatMessage": self._chat_bool,
-            "unpinAllChatMessages": self._chat_bool,
-            "setMessageReaction": self._chat_bool,
             "getMyStarBalance": self._get_my_star_balance,
         }
-
-    def _chat_bool(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
-        """Methods that only need a valid chat and answer True."""
-        self._chat_id(params)
-        return True
 
     def _get_chat_member(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
         """getChatMember: the bot and known users are members; blocked users are kicked."""
@@ -1788,43 +1714,28 @@ class FakeBotAPI:
         return self._new_message(chat_id, content)
 
     def _edit_message_media(self, params: dict[str, Any], uploads: dict[str, Upload]) -> Any:
-        """editMessageMedia: replace the photo/document/... of a media message."""
+        """editMessageMedia: replace the photo or document of a media message."""
         media = params.get("media")
-        if not isinstance(media, dict) or media.get("type") not in (
-            "photo",
-            "video",
-            "document",
-            "animation",
-            "audio",
-        ):
+        if not isinstance(media, dict) or media.get("type") not in _MEDIA_KINDS:
             raise _bad("can't parse InputMedia JSON object")
         kind = media["type"]
         stored = self._file({"media": media.get("media")}, uploads, "media", kind)
         markup = self._reply_markup(params)
         message, known = self._editable(params, None)
-        if (
-            message is not None
-            and known
-            and not any(key in message for key in ("photo", "document", "video", "animation", "audio"))
-        ):
+        if message is not None and known and not any(key in message for key in _MEDIA_KINDS):
             raise _bad("there is no media in the message to edit")
         caption_fields = {key: media.get(key) for key in ("caption", "parse_mode", "caption_entities")}
         caption, entities = self._text(caption_fields, "caption", "caption_entities")
-        changes: dict[str, Any] = {key: None for key in ("photo", "document", "video", "animation", "audio")}
+        changes: dict[str, Any] = dict.fromkeys(_MEDIA_KINDS)
         changes.update(
             {
-                kind: self._media_object(stored, kind, media),
+                kind: self._media_object(stored, kind),
                 "caption": caption or None,
                 "caption_entities": entities,
                 "reply_markup": markup,
             }
         )
         return self._apply_edit(message, changes, known)
-
-    def _get_chat(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
-        """getChat: a ChatFullInfo."""
-        chat = self._chat(self._chat_id(params))
-        return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
 
     def _send_message(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
         """sendMessage."""
@@ -1843,12 +1754,11 @@ class FakeBotAPI:
         return self._new_message(chat_id, content)
 
     def _send_media(self, params: dict[str, Any], uploads: dict[str, Upload], kind: str) -> dict[str, Any]:
-        """sendPhoto, sendDocument, sendVideo, ..."""
+        """sendPhoto, sendDocument."""
         chat_id = self._chat_id(params)
         stored = self._file(params, uploads, kind, kind)
-        content = {kind: self._media_object(stored, kind, params)}
-        if kind != "sticker":
-            content.update(self._content(params))
+        content = {kind: self._media_object(stored, kind)}
+        content.update(self._content(params))
         return self._new_message(chat_id, content)
 
     def _send_media_group(self, params: dict[str, Any], uploads: dict[str, Upload]) -> list[dict[str, Any]]:
@@ -1860,10 +1770,10 @@ class FakeBotAPI:
         if not 2 <= len(media) <= 10:
             raise _bad("wrong number of media in the album: must include 2-10 items")
         kinds = {item.get("type") for item in media}
-        if not kinds <= {"photo", "video", "document", "audio"}:
+        if not kinds <= _MEDIA_KINDS:
             raise _bad("wrong type of media in the album")
-        if len(kinds) > 1 and kinds & {"document", "audio"}:
-            raise _bad(f"{sorted(kinds & {'document', 'audio'})[0]} can't be mixed with other media types")
+        if len(kinds) > 1:
+            raise _bad("document can't be mixed with other media types")
         self._media_group_seq += 1
         group_id = f"{self.bot_id}{self._media_group_seq:010d}"
         prepared = []
@@ -1871,51 +1781,12 @@ class FakeBotAPI:
             kind = item["type"]
             stored = self._file({"media": item.get("media")}, uploads, "media", kind)
             content: dict[str, Any] = {
-                kind: self._media_object(stored, kind, item),
+                kind: self._media_object(stored, kind),
                 "media_group_id": group_id,
             }
             content.update(self._content({key: item.get(key) for key in ("caption", "parse_mode", "caption_entities")}))
             prepared.append(content)
         return [self._new_message(chat_id, content) for content in prepared]
-
-    def _source_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The message a copy or forward refers to."""
-        from_chat = self._chat_id(params, "from_chat_id")
-        message_id = self._int(params, "message_id")
-        found = self._messages.get((from_chat, message_id))
-        if found is None or (from_chat, message_id) in self._deleted:
-            raise _bad("message to copy not found")
-        return found
-
-    def _copy_message(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
-        """copyMessage: returns a MessageId."""
-        chat_id = self._chat_id(params)
-        source = self._source_message(params)
-        content = {
-            key: copy.deepcopy(value)
-            for key, value in source.items()
-            if key not in ("message_id", "from", "chat", "date", "edit_date", "reply_markup")
-        }
-        markup = self._reply_markup(params)
-        if markup:
-            content["reply_markup"] = markup
-        return {"message_id": self._new_message(chat_id, content)["message_id"]}
-
-    def _forward_message(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
-        """forwardMessage."""
-        chat_id = self._chat_id(params)
-        source = self._source_message(params)
-        content = {
-            key: copy.deepcopy(value)
-            for key, value in source.items()
-            if key not in ("message_id", "from", "chat", "date", "edit_date", "reply_markup")
-        }
-        content["forward_origin"] = {
-            "type": "user",
-            "date": source["date"],
-            "sender_user": source.get("from", self._bot_user()),
-        }
-        return self._new_message(chat_id, content)
 
     def _editable(self, params: dict[str, Any], content_key: str | None) -> tuple[dict[str, Any] | None, bool]:
         """The stored message an edit targets: (message, known). Inline messages return (None, False)."""
@@ -1972,20 +1843,6 @@ class FakeBotAPI:
             raise _bad("there is no text in the message to edit")
         return self._apply_edit(message, {"text": text, "entities": entities, "reply_markup": markup}, known)
 
-    def _edit_message_caption(self, params: dict[str, Any], uploads: dict[str, Upload]) -> Any:
-        """editMessageCaption."""
-        caption, entities = self._text(params, "caption", "caption_entities")
-        markup = self._reply_markup(params)
-        message, known = self._editable(params, None)
-        if (
-            message is not None
-            and known
-            and not any(key in message for key in ("photo", "document", "video", "animation", "audio", "voice"))
-        ):
-            raise _bad("there is no caption in the message to edit")
-        changes = {"caption": caption or None, "caption_entities": entities, "reply_markup": markup}
-        return self._apply_edit(message, changes, known)
-
     def _edit_message_reply_markup(self, params: dict[str, Any], uploads: dict[str, Upload]) -> Any:
         """editMessageReplyMarkup."""
         markup = self._reply_markup(params)
@@ -1998,15 +1855,6 @@ class FakeBotAPI:
         if key in self._deleted:
             raise _bad("message to delete not found")
         self._deleted.add(key)
-        return True
-
-    def _delete_messages(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
-        """deleteMessages."""
-        chat_id = self._chat_id(params)
-        ids = params.get("message_ids")
-        if not isinstance(ids, list) or not ids or not all(isinstance(item, int) for item in ids):
-            raise _bad("message_ids must be a non-empty list of integers")
-        self._deleted.update((chat_id, message_id) for message_id in ids)
         return True
 
     def _answer_callback_query(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
@@ -2249,43 +2097,6 @@ class FakeBotAPI:
     def _get_my_commands(self, params: dict[str, Any], uploads: dict[str, Upload]) -> list[dict[str, Any]]:
         """getMyCommands."""
         return copy.deepcopy(self._commands.get(self._commands_key(params), []))
-
-    def _delete_my_commands(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
-        """deleteMyCommands."""
-        self._commands.pop(self._commands_key(params), None)
-        return True
-
-    def _set_chat_menu_button(self, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
-        """setChatMenuButton (per chat, or the default without chat_id)."""
-        chat_id = self._chat_id(params) if params.get("chat_id") not in (None, "") else None
-        button = params.get("menu_button") or {"type": "default"}
-        if not isinstance(button, dict) or button.get("type") not in ("default", "commands", "web_app"):
-            raise _bad("can't parse menu button JSON object")
-        self._menu_buttons[chat_id] = button
-        return True
-
-    def _get_chat_menu_button(self, params: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
-        """getChatMenuButton."""
-        chat_id = self._chat_id(params) if params.get("chat_id") not in (None, "") else None
-        button = self._menu_buttons.get(chat_id) or self._menu_buttons.get(None) or {"type": "commands"}
-        return copy.deepcopy(button)
-
-    def _set_bot_text(self, params: dict[str, Any], field_name: str) -> bool:
-        """setMyDescription / setMyShortDescription / setMyName."""
-        limits = {"description": 512, "short_description": 120, "name": 64}
-        value = self._str(params, field_name) or ""
-        if len(value) > limits[field_name]:
-            raise _bad(f"{field_name} is too long")
-        self._bot_texts[(field_name, self._str(params, "language_code") or "")] = value
-        return True
-
-    def _get_bot_text(self, params: dict[str, Any], field_name: str) -> dict[str, str]:
-        """getMyDescription / getMyShortDescription / getMyName."""
-        language = self._str(params, "language_code") or ""
-        value = self._bot_texts.get((field_name, language), self._bot_texts.get((field_name, ""), ""))
-        if field_name == "name" and not value:
-            value = BOT_FIRST_NAME
-        return {field_name: value}
 
     def _get_updates(self, params: dict[str, Any], uploads: dict[str, Upload]) -> list[dict[str, Any]]:
         """getUpdates: long polling with offset, limit, timeout and allowed_updates."""
