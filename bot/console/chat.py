@@ -27,7 +27,6 @@ SEND_METHODS = {
     "sendMediaGroup",
     "sendInvoice",
     "editMessageText",
-    "editMessageCaption",
     "editMessageReplyMarkup",
     "answerCallbackQuery",
     "deleteMessage",
