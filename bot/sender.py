@@ -26,10 +26,8 @@ would together exceed the bot's budget.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import os
-import re
 import socket
 import time
 import uuid
@@ -51,6 +49,8 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from bot.models import Lease
+from horoscopes.llm import markup
+from horoscopes.llm.markup import utf16_len
 from users.services import user_mark_blocked
 
 logger = logging.getLogger(__name__)
@@ -178,13 +178,7 @@ def send_batch(
 
 # --- Telegram HTML: length, splitting, plain text ----------------------------------------------------------
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
-_UNIT = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
 _SENTENCE_END = frozenset(".!?…")
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass(frozen=True)
@@ -196,29 +190,28 @@ class _Unit:
 
 
 def _units(text: str, parse_mode: str | None) -> list[_Unit]:
+    """Tags and entities whole, everything else character by character: the places a cut may go."""
     if not parse_mode or parse_mode.upper() != "HTML":
         return [_Unit(raw=char, visible=char) for char in text]
     units = []
-    for match in _UNIT.finditer(text):
-        raw = match.group(0)
-        if raw.startswith("<") and len(raw) > 1:
-            tag = _TAG.fullmatch(raw)
-            if tag:
-                units.append(_Unit(raw=raw, visible="", tag=tag.group(2).lower(), closing=bool(tag.group(1))))
-                continue
-        visible = html.unescape(raw) if raw.startswith("&") else raw
-        units.append(_Unit(raw=raw, visible=visible))
+    for token in markup.tokenize(text):
+        if token.tag or token.raw.startswith("&"):
+            units.append(_Unit(raw=token.raw, visible=token.visible, tag=token.tag, closing=token.closing))
+        else:
+            units.extend(_Unit(raw=char, visible=char) for char in token.raw)
     return units
 
 
 def visible_length(text: str, parse_mode: str | None = "HTML") -> int:
     """Length of the text as Telegram counts it: after markup, in UTF-16 code units."""
-    return sum(_utf16_len(unit.visible) for unit in _units(text, parse_mode))
+    if not parse_mode or parse_mode.upper() != "HTML":
+        return utf16_len(text)
+    return markup.visible_length(text)
 
 
 def html_to_plain(text: str) -> str:
     """The text Telegram would show for this HTML, without the markup."""
-    return "".join(unit.visible for unit in _units(text, "HTML"))
+    return markup.to_plain(text)
 
 
 def _boundary_ranks(units: list[_Unit]) -> list[int]:
@@ -263,8 +256,8 @@ def split_text(text: str, limit: int = TEXT_LIMIT, parse_mode: str | None = "HTM
         if start >= len(units):
             break
         count, end, best = 0, start, {}
-        while end < len(units) and count + _utf16_len(units[end].visible) <= limit:
-            count += _utf16_len(units[end].visible)
+        while end < len(units) and count + utf16_len(units[end].visible) <= limit:
+            count += utf16_len(units[end].visible)
             rank = ranks[end]
             # Prefer the best kind of cut, but not one that leaves a tiny part.
             if count >= limit // 3 or rank == 4:

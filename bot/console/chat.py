@@ -1,17 +1,24 @@
 """The local console: a person types, the real handlers answer through the fake Bot API."""
 
-import html
+import asyncio
 import itertools
 import re
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connections
 from telegram.ext import Application
 
+from bot.application import build_application
 from bot.console.fake_api import ApiCall, FakeBotAPI
 from bot.processing import update_process
+from horoscopes.llm import markup
 
 SEND_METHODS = {
     "sendMessage",
@@ -20,11 +27,15 @@ SEND_METHODS = {
     "sendMediaGroup",
     "sendInvoice",
     "editMessageText",
-    "editMessageCaption",
     "editMessageReplyMarkup",
     "answerCallbackQuery",
     "deleteMessage",
 }
+BANNER = """\
+Astrobot local console: the real handlers and database, a fake Telegram on this machine.
+Type a message or a /command. Buttons are numbered: type #1 to press the first.
+Send a location pin as @55.75,37.62. Quit with /quit or Ctrl+D.
+"""
 LOCATION = re.compile(r"^@\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)$")
 
 
@@ -253,8 +264,11 @@ class Console:
     def _to_terminal(self, text: str, parse_mode: str | None) -> str:
         if parse_mode and parse_mode.upper() == "HTML":
             start, end = self.bold
-            text = re.sub(r"</?(b|strong)>", lambda m: end if m[0].startswith("</") else start, text)
-            text = html.unescape(re.sub(r"<[^>]+>", "", text))
+            bold = {"b", "strong"}
+            text = "".join(
+                (end if token.closing else start) if token.tag in bold else token.visible
+                for token in markup.tokenize(text)
+            )
         return text.replace("\n", "\n     ")
 
 
@@ -264,3 +278,46 @@ def _extension(data: bytes) -> str:
     if data.startswith(b"\xff\xd8"):
         return ".jpg"
     return ".bin"
+
+
+async def run(user: ConsoleUser, files: Path, write: Callable[[str], None]) -> None:
+    """Talk to the bot from stdin until /quit or end of input, with a fake Bot API started for the session."""
+    interactive = sys.stdin.isatty()
+    with FakeBotAPI() as api:
+        # Background tasks send through bot.sender, which reads these settings: the same fake Telegram.
+        settings.TELEGRAM_BOT_TOKEN = api.token
+        settings.TELEGRAM_API_BASE_URL = api.base_url
+        settings.TELEGRAM_API_FILE_URL = api.base_file_url
+        application = build_application(token=api.token, base_url=api.base_url, base_file_url=api.base_file_url)
+        async with application:
+            console = Console(
+                api=api,
+                application=application,
+                user=user,
+                files_dir=files,
+                bold=("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", ""),
+            )
+            write(BANNER)
+            loop = asyncio.get_running_loop()
+            while True:
+                line = await loop.run_in_executor(None, _read_line, "you> " if interactive else "")
+                if line is None or line.strip() in {"/quit", "/exit"}:
+                    break
+                if not interactive:
+                    write(f"you> {line.rstrip()}")
+                update = console.update_for(line)
+                if update is None:
+                    continue
+                if isinstance(update, str):
+                    write(f"  {update}")
+                    continue
+                for out in await console.send(update):
+                    write(out)
+            await sync_to_async(connections.close_all)()
+
+
+def _read_line(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:
+        return None

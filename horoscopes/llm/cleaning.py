@@ -12,10 +12,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from horoscopes.llm import markup
+
 # Tags a model may use that we keep (mapped to Telegram's), anything else is dropped.
 _KEEP_TAGS = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "ins": "u", "s": "s", "del": "s", "strike": "s"}
+_LINE_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"})
 _OPEN, _CLOSE = "\x02", "\x03"  # markers standing for kept tags while the text is escaped
-_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _FENCE = re.compile(r"^\s*```.*$", re.MULTILINE)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.+?)\s*#*\s*$", re.MULTILINE)
@@ -38,15 +40,17 @@ def _mark(name: str, closing: bool = False) -> str:
     return f"{_OPEN}{'/' if closing else ''}{name}{_CLOSE}"
 
 
-def _keep_or_drop_tag(match: re.Match[str]) -> str:
-    closing, name = bool(match.group(1)), match.group(2).lower()
-    if name in _KEEP_TAGS:
-        return _mark(_KEEP_TAGS[name], closing)
-    if name == "br":
-        return "\n"
-    if name in {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"}:
-        return "\n"
-    return ""
+def _keep_or_drop_tags(text: str) -> str:
+    """Tags we keep as markers, line-breaking ones as newlines, the rest dropped; text and entities as written."""
+    out: list[str] = []
+    for token in markup.tokenize(text):
+        if not token.tag:
+            out.append(token.raw)
+        elif token.tag in _KEEP_TAGS:
+            out.append(_mark(_KEEP_TAGS[token.tag], token.closing))
+        elif token.tag in _LINE_TAGS:
+            out.append("\n")
+    return "".join(out)
 
 
 def _balance(paragraph: str) -> str:
@@ -104,7 +108,8 @@ def clean_text(raw: str, *, paragraphs: bool = True, max_chars: int | None = Non
     text = _QUOTE.sub("", text)
     text = _HEADING.sub(lambda match: _mark("b") + match.group(1) + _mark("b", True), text)
     text = _BULLET.sub("• ", text)
-    text = _HTML_TAG.sub(_keep_or_drop_tag, text)
+    text = _keep_or_drop_tags(text)
+    # Models write any HTML entity (&mdash;, &nbsp;): decode them all, not only the few Telegram knows.
     text = html.escape(html.unescape(text), quote=False)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
@@ -126,7 +131,7 @@ def clean_text(raw: str, *, paragraphs: bool = True, max_chars: int | None = Non
 
 def plain_length(text: str) -> int:
     """Characters a reader sees in cleaned text (tags and entities not counted)."""
-    return len(html.unescape(re.sub(r"<[^>]+>", "", text)))
+    return len(markup.to_plain(text))
 
 
 def json_object(text: str) -> object:
