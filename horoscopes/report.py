@@ -36,7 +36,8 @@ def _table(chart: Chart) -> str:
     """The table of format_chart in the active language."""
     lines = [f"{chart.utc:%Y-%m-%d %H:%M:%S} UTC   {chart.lat:+.4f} {chart.lon:+.4f}"]
     if chart.has_houses and chart.house_system:
-        lines.append(f"{pgettext('chart table', 'House system')}: {HOUSE_SYSTEM_NAMES[chart.house_system]}")
+        system = pgettext("chart table", "House system")
+        lines.append(f"{system}: {HOUSE_SYSTEM_NAMES[chart.house_system]}")
         if chart.polar_fallback:
             lines.append(str(POLAR_FALLBACK_NOTE))
     else:
