@@ -1,6 +1,7 @@
 """Tarot benchmark: spread rendering time (cold and warm caches) and the uniformity of draws."""
 
 import math
+import os
 import random
 import statistics
 import sys
@@ -10,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from horoscopes.tarot import SPREADS, card_keys, draw, draw_for_day, draw_spread, load_deck, render_card, render_spread
 from horoscopes.tarot.images import clear_caches
 from horoscopes.tarot.interpret import interpret_offline
@@ -83,6 +83,12 @@ def report(name: str, value: float, unit: str = "", digits: int = 2) -> None:
 
 def main() -> None:
     """Run every measurement and print the figures."""
+    # The offline reader and the card labels are translated with gettext, which needs the settings.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
     rng = random.Random(1)
     celtic = draw(SPREADS["celtic_cross"].size, rng=rng)
     three = draw(SPREADS["three"].size, rng=rng)

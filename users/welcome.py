@@ -12,6 +12,9 @@ import random
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -23,7 +26,7 @@ SANS = _ROOT / "horoscopes" / "astro" / "assets" / "DejaVuSans.ttf"
 SIZE = (1280, 720)
 SUPERSAMPLE = 2
 JPEG_QUALITY = 88
-LANGUAGES = ("ru", "en")
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 TOP = (14, 12, 44)
 BOTTOM = (64, 26, 96)
@@ -33,24 +36,18 @@ CREAM = (246, 238, 224)
 MUTED = (198, 188, 222)
 
 GLYPHS = "♈♉♊♋♌♍♎♏♐♑♒♓"
-TAGLINE = {
-    "ru": "Гороскопы · Таро · Натальная карта",
-    "en": "Horoscopes · Tarot · Natal chart",
-}
-SUBLINE = {
-    "ru": "по настоящему небу",
-    "en": "from the real sky",
-}
+TAGLINE = _("Horoscopes · Tarot · Natal chart")
+SUBLINE = _("from the real sky")
 
 
 def asset_path(lang: str) -> Path:
     """Where the shipped card for a language lives."""
-    return ASSETS / f"welcome-{lang if lang in LANGUAGES else 'ru'}.jpg"
+    return ASSETS / f"welcome-{lang if lang in LANGUAGES else settings.LANGUAGE_CODE}.jpg"
 
 
 @lru_cache(maxsize=len(LANGUAGES))
 def welcome_card(lang: str) -> bytes:
-    """The shipped welcome card (JPEG) for "ru" or "en"."""
+    """The shipped welcome card (JPEG) for a language (the default language's card for any other)."""
     return asset_path(lang).read_bytes()
 
 
@@ -69,7 +66,7 @@ def _gradient(width: int, height: int) -> Image.Image:
 def _stars(draw: ImageDraw.ImageDraw, width: int, height: int, scale: int) -> None:
     # A fixed seed: the same sky every time the card is rendered.
     rng = random.Random(1990)  # noqa: S311 - decoration, not security
-    for _ in range(420):
+    for _star in range(420):
         x, y = rng.uniform(0, width), rng.uniform(0, height)
         r = rng.choice((0.6, 0.8, 1.0, 1.0, 1.4, 2.0)) * scale
         shade = rng.randint(150, 255)
@@ -133,9 +130,10 @@ def render_welcome_card(lang: str) -> bytes:
     tx = width * 0.735
     _text_center(draw, (tx, height * 0.38), "Astrobot", _font(SERIF_BOLD, int(height * 0.15)), CREAM)
     draw.line((tx - width * 0.16, height * 0.5, tx + width * 0.16, height * 0.5), fill=GOLD, width=2 * s)
-    lang = lang if lang in LANGUAGES else "ru"
-    _text_center(draw, (tx, height * 0.585), TAGLINE[lang], _font(SERIF, int(height * 0.04)), CREAM)
-    _text_center(draw, (tx, height * 0.66), SUBLINE[lang], _font(SERIF, int(height * 0.038)), MUTED)
+    with translation.override(lang if lang in LANGUAGES else settings.LANGUAGE_CODE):
+        tagline, subline = str(TAGLINE), str(SUBLINE)
+    _text_center(draw, (tx, height * 0.585), tagline, _font(SERIF, int(height * 0.04)), CREAM)
+    _text_center(draw, (tx, height * 0.66), subline, _font(SERIF, int(height * 0.038)), MUTED)
     _text_center(draw, (tx, height * 0.8), "✦  ✧  ✦", _font(SANS, int(height * 0.05)), GOLD)
 
     final = image.resize(SIZE, Image.Resampling.LANCZOS)

@@ -25,9 +25,9 @@ from bot.horoscope import texts as t
 from bot.profile.flow import birth_data_request
 from bot.ui import buttons, callback_data
 from horoscopes.astro.constants import SIGNS
-from horoscopes.astro.names import SIGN_NAMES
 from horoscopes.daily import services
 from horoscopes.daily.models import PersonalHoroscope, PersonalStatus
+from horoscopes.names import SIGN_NAMES, name, sign_for_word
 from payments.selectors import user_is_premium
 from users.models import TelegramUser
 from users.parsing import ParseError, parse_birth_date
@@ -43,7 +43,6 @@ _DATE_ERRORS = {
     ParseError.FUTURE: t.BIRTH_DATE_FUTURE,
     ParseError.TOO_OLD: t.BIRTH_DATE_TOO_OLD,
 }
-_SIGN_WORDS = {name.lower(): sign for sign, names in SIGN_NAMES.items() for name in names.values()}
 
 
 def _view(user: TelegramUser, sign: str, day: date, today: date) -> tuple[str, InlineKeyboardMarkup]:
@@ -74,7 +73,7 @@ async def horoscope_show(update: Update, context: BotContext, *, sign: str | Non
 async def horoscope_command(update: Update, context: BotContext) -> None:
     """/horoscope, optionally with a sign: "/horoscope leo", "/horoscope Лев"."""
     word = " ".join(context.args or []).strip().lower()
-    await horoscope_show(update, context, sign=_SIGN_WORDS.get(word) or (word if word in SIGNS else None))
+    await horoscope_show(update, context, sign=sign_for_word(word) or (word if word in SIGNS else None))
 
 
 async def _ask_sign(update: Update, context: BotContext) -> None:
@@ -105,7 +104,7 @@ async def birth_date_message(update: Update, context: BotContext) -> None:
         return
     user = await sync_to_async(user_state_set)(user=user)
     context.db_user = user
-    await _reply(update, t.SIGN_SAVED.format(sign=SIGN_NAMES[user.sign][user.language]))
+    await _reply(update, t.SIGN_SAVED.format(sign=name(SIGN_NAMES, user.sign, user.language)))
     await horoscope_show(update, context)
 
 
@@ -148,7 +147,7 @@ async def horoscope_mine_callback(update: Update, context: BotContext) -> None:
     user = await sync_to_async(services.horoscope_sign_remember)(user_id=context.db_user.pk, sign=args[0])
     context.db_user = user
     with contextlib.suppress(BadRequest):
-        await query.edit_message_text(t.SIGN_SAVED.format(sign=SIGN_NAMES[args[0]][user.language]))
+        await query.edit_message_text(t.SIGN_SAVED.format(sign=name(SIGN_NAMES, args[0], user.language)))
     await horoscope_show(update, context, sign=args[0])
 
 

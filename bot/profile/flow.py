@@ -26,7 +26,8 @@ from bot.profile import texts as t
 from bot.routing import Handler
 from bot.ui import buttons, callback_data
 from horoscopes.astro.constants import SIGN_ELEMENT
-from horoscopes.astro.names import ELEMENT_NAMES, SIGN_DATE_RANGES, SIGN_NAMES, sign_date_range_text
+from horoscopes.astro.names import SIGN_DATE_RANGES
+from horoscopes.names import ELEMENT_NAMES, SIGN_NAMES, name, sign_date_range_text
 from users.birth import MomentStatus
 from users.parsing import parse_birth_date, parse_time
 from users.places import Place, PlaceIndex, PlaceMatch, get_index
@@ -139,7 +140,7 @@ def echo(text: str) -> str:
 
 def sign_title(sign: str, lang: str) -> str:
     """ "♓ Pisces"."""
-    return f"{SIGN_EMOJI[sign]} {SIGN_NAMES[sign].get(lang, SIGN_NAMES[sign]['en'])}"
+    return f"{SIGN_EMOJI[sign]} {name(SIGN_NAMES, sign, lang)}"
 
 
 async def _index() -> PlaceIndex:
@@ -385,10 +386,10 @@ async def _confirm(update: Update, context: BotContext, step: str, data: dict, *
         if data.get("resume") == RESUME_ONBOARDING:
             await send(update, sign_reveal(user.sign, user.birth_date, lang))
         else:
-            name = SIGN_NAMES[user.sign].get(lang, SIGN_NAMES[user.sign]["en"])
+            sign = name(SIGN_NAMES, user.sign, lang)
             await send(
                 update,
-                t.DATE_SAVED.format(date=t.format_date(user.birth_date, lang), emoji=SIGN_EMOJI[user.sign], sign=name),
+                t.DATE_SAVED.format(date=t.format_date(user.birth_date, lang), emoji=SIGN_EMOJI[user.sign], sign=sign),
             )
     elif step == "time":
         if user.birth_time_unknown:
@@ -410,12 +411,11 @@ def _zone(tz: str) -> tzinfo:
 
 def sign_reveal(sign: str, birth_date: date, lang: str) -> str:
     """The sign reveal of onboarding: name, dates, element, and a word on the cusp when it applies."""
-    element = ELEMENT_NAMES[SIGN_ELEMENT[sign]].get(lang, ELEMENT_NAMES[SIGN_ELEMENT[sign]]["en"])
     text = t.SIGN_REVEAL.format(
         emoji=SIGN_EMOJI[sign],
-        sign=SIGN_NAMES[sign].get(lang, SIGN_NAMES[sign]["en"]),
+        sign=name(SIGN_NAMES, sign, lang),
         dates=sign_date_range_text(sign, lang),
-        element=element.lower() if lang == "ru" else element,
+        element=name(ELEMENT_NAMES, SIGN_ELEMENT[sign], lang),
     )
     if _on_cusp(sign, birth_date):
         text += "\n\n" + str(t.SIGN_CUSP)

@@ -2,7 +2,9 @@
 
 from datetime import date, time
 
+from django.utils import dateformat, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 # --- Buttons --------------------------------------------------------------------------------------------
 BUTTON_TIME_UNKNOWN = _("🤷 I don't know")
@@ -134,14 +136,12 @@ PROFILE_MISSING_DATE = _("Add your birth date to get horoscopes for your sign.")
 INVITE = _("🤝 Invite your friends to Astrobot: send them this link.\n\n{link}\n\n{joined}")
 INVITE_NO_LINK = _("🤝 Your friends can join with this command: <code>/start {payload}</code>\n\n{joined}")
 
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 def format_date(value: date, lang: str) -> str:
     """A date the way the user writes it: 15.03.1990 in Russian, 15 Mar 1990 in English."""
-    if lang == "ru":
-        return f"{value.day:02d}.{value.month:02d}.{value.year}"
-    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    with translation.override(lang):
+        # A Django date format (https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date).
+        return dateformat.format(value, pgettext("birth date", "j M Y"))
 
 
 def format_time(value: time) -> str:

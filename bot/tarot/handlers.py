@@ -24,7 +24,7 @@ from bot.tarot.keyboards import PREFIX
 from bot.tarot.tasks import tarot_interpretation_enqueue
 from bot.ui import callback_data
 from horoscopes.tarot import SPREADS, Card, DrawnCard
-from horoscopes.tarot.interpret import REVERSED_LABEL
+from horoscopes.tarot.interpret import card_title
 from horoscopes.tarot.models import TarotReading
 from horoscopes.tarot.questions import Concern, question_clean
 from horoscopes.tarot.render import spread_image
@@ -97,8 +97,7 @@ def _status_line(allowance: Allowance) -> str:
 
 
 def _card_title(card: Card, drawn: DrawnCard, lang: str) -> str:
-    title = card.name[lang]
-    return f"{title} ({REVERSED_LABEL[lang]})" if drawn.reversed else title
+    return card_title(card, reversed=drawn.reversed, lang=lang)
 
 
 def reading_caption(reading: TarotReading, deck: dict[str, Card], *, lang: str, footer: str = "") -> str:

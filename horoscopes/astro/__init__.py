@@ -7,7 +7,6 @@ from .aspects import Aspect
 from .chart import Chart, Position, compute_chart, planet_positions
 from .constants import ASPECTS, HOUSE_SYSTEMS, MOON_PHASES, PLANETS, SIGNS, sign_of
 from .names import sun_sign_for_date
-from .report import format_chart
 from .sky import ExactAspect, Ingress, LunarEvent, SkyOfDay, Station, sky_of_day
 from .transits import Transit, transits
 from .wheel import render_wheel
@@ -28,7 +27,6 @@ __all__ = [
     "Station",
     "Transit",
     "compute_chart",
-    "format_chart",
     "planet_positions",
     "render_wheel",
     "sign_of",

@@ -12,7 +12,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .chart import Chart
 from .constants import PLANET_GLYPHS, PLANETS, RETROGRADE_GLYPH, SIGN_ELEMENT, SIGN_GLYPHS, SIGNS
-from .names import CHART_NOTES, HOUSE_SYSTEM_NAMES
 
 FONT_PATH = Path(__file__).resolve().parent / "assets" / "DejaVuSans.ttf"
 # Drawn larger, then downsampled: Pillow draws lines and arcs without anti-aliasing.
@@ -277,9 +276,8 @@ def _dot(canvas: _Canvas, longitude: float, radius: float, size: float) -> tuple
     return x - size, y - size, x + size, y + size
 
 
-def _draw_caption(canvas: _Canvas, chart: Chart, lang: str, unit: float) -> None:
-    """Moment, place and house system in the lower corners."""
-    lang = lang if lang in ("ru", "en") else "en"
+def _draw_caption(canvas: _Canvas, chart: Chart, no_time_note: str, house_system_label: str, unit: float) -> None:
+    """Moment, place (or the note that the birth time is unknown) and house system in the lower corners."""
     margin = 26 * unit
     small = _font(round(19 * unit))
     lat = f"{abs(chart.lat):.2f}°{'N' if chart.lat >= 0 else 'S'}"
@@ -290,19 +288,20 @@ def _draw_caption(canvas: _Canvas, chart: Chart, lang: str, unit: float) -> None
     else:
         # Without a birth time the computed moment is only a placeholder, so it is not shown.
         moment = chart.utc.strftime("%Y-%m-%d")
-        place = CHART_NOTES["no_time_short"][lang]
+        place = no_time_note
     bottom = canvas.size - margin
     canvas.draw.text((margin, bottom), moment, font=small, fill=INK_SOFT, anchor="ld")
     canvas.draw.text((margin, bottom - 26 * unit), place, font=small, fill=INK_SOFT, anchor="ld")
-    if chart.has_houses and chart.house_system:
-        system = HOUSE_SYSTEM_NAMES[chart.house_system][lang]
-        if chart.polar_fallback:
-            system = f"{system} ({CHART_NOTES['polar_short'][lang]})"
-        canvas.draw.text((canvas.size - margin, bottom), system, font=small, fill=INK_SOFT, anchor="rd")
+    if chart.has_houses and house_system_label:
+        canvas.draw.text((canvas.size - margin, bottom), house_system_label, font=small, fill=INK_SOFT, anchor="rd")
 
 
-def render_wheel(chart: Chart, *, size: int = 1280, lang: str = "en") -> bytes:
-    """PNG bytes of the chart wheel (no houses, Asc or MC without a birth time); `lang` is for the caption."""
+def render_wheel(chart: Chart, *, size: int = 1280, no_time_note: str = "", house_system_label: str = "") -> bytes:
+    """PNG bytes of the chart wheel (no houses, Asc or MC without a birth time) with the caption texts given.
+
+    The texts are the reader's words (horoscopes.report translates them): the note shown instead of the place
+    when the birth time is unknown, and the house system's name.
+    """
     big = size * SUPERSAMPLE
     unit = big / 1280.0
     rotation = chart.asc if chart.has_houses and chart.asc is not None else 0.0
@@ -319,7 +318,7 @@ def render_wheel(chart: Chart, *, size: int = 1280, lang: str = "en") -> bytes:
         _draw_houses(canvas, chart, unit)
     canvas.circle(aspect_radius, INK_FAINT, 1.4 * unit)
     _draw_planets(canvas, chart, aspect_radius, unit)
-    _draw_caption(canvas, chart, lang, unit)
+    _draw_caption(canvas, chart, no_time_note, house_system_label, unit)
 
     # A 2x2 box average is exactly the anti-aliasing filter for 2x supersampling, and ten times faster.
     final = base.reduce(SUPERSAMPLE)

@@ -34,6 +34,8 @@ _ITALIC_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_]
 _MARKER_TAG = re.compile(f"{_OPEN}(/?)([a-z]+){_CLOSE}")
 _CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 _LATIN = re.compile("[a-z]", re.IGNORECASE)
+# Languages written in Cyrillic; every other language is expected in Latin letters.
+CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "kk"})
 
 
 def _mark(name: str, closing: bool = False) -> str:
@@ -148,13 +150,13 @@ def json_object(text: str) -> object:
 
 
 def language_matches(text: str, language: str) -> bool:
-    """Whether the letters of a text are mostly in the expected language's alphabet (ru or en)."""
+    """Whether the letters of a text are mostly in the expected language's alphabet (Cyrillic or Latin)."""
     cyrillic = len(_CYRILLIC.findall(text))
     latin = len(_LATIN.findall(text))
     letters = cyrillic + latin
     if letters < 20:
         return True
-    if language == "ru":
+    if language in CYRILLIC_LANGUAGES:
         # Planet names or an English word here and there are fine.
         return cyrillic / letters >= 0.7
     return latin / letters >= 0.9

@@ -3,46 +3,47 @@
 import logging
 from string import Template
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 from horoscopes.astro.constants import format_longitude, sign_of
-from horoscopes.astro.names import ASPECT_NAMES, POINT_NAMES, SIGN_NAMES, name
 from horoscopes.llm.cleaning import clean_text, language_matches, plain_length
 from horoscopes.llm.client import LLMError, llm_complete, llm_configured
 from horoscopes.llm.prompts import prompt_active
+from horoscopes.names import ASPECT_NAMES, HOUSE_WORD, POINT_NAMES, SIGN_NAMES
 from horoscopes.natal.prompts import NATAL_PROMPTS, PROMPT_KEY
 from horoscopes.writer.natal import INTERPRETATION_HEADING, chart_notes, tightest_aspects
 
 logger = logging.getLogger(__name__)
 
 MIN_CHARS = 400
+NO_TIME_FACT = _("Birth time unknown: no houses and no Ascendant.")
 
 
 def chart_facts(data: dict, lang: str) -> str:
     """The chart as plain lines: points by sign, degree and house, the angles, the tightest aspects."""
+    with translation.override(lang):
+        return _facts(data)
+
+
+def _facts(data: dict) -> str:
+    """The lines of chart_facts in the active language."""
     lines = []
     for point, position in data["points"].items():
-        house = f", {'дом' if lang == 'ru' else 'house'} {position['house']}" if position.get("house") else ""
+        house = f", {HOUSE_WORD} {position['house']}" if position.get("house") else ""
         retro = " (R)" if position.get("retrograde") and point != "mean_node" else ""
-        lines.append(
-            f"{name(POINT_NAMES, point, lang)}: {format_longitude(position['longitude'])} "
-            f"{name(SIGN_NAMES, position['sign'], lang)}{house}{retro}"
-        )
+        where = f"{format_longitude(position['longitude'])} {SIGN_NAMES[position['sign']]}"
+        lines.append(f"{POINT_NAMES[point]}: {where}{house}{retro}")
     for angle in ("asc", "mc"):
         if data.get(angle) is not None:
-            lines.append(
-                f"{name(POINT_NAMES, angle, lang)}: {format_longitude(data[angle])} "
-                f"{name(SIGN_NAMES, sign_of(data[angle]), lang)}"
-            )
+            lines.append(f"{POINT_NAMES[angle]}: {format_longitude(data[angle])} {SIGN_NAMES[sign_of(data[angle])]}")
     for aspect in tightest_aspects(data, limit=6):
         lines.append(
-            f"{name(POINT_NAMES, aspect['a'], lang)} – {name(POINT_NAMES, aspect['b'], lang)}: "
-            f"{name(ASPECT_NAMES, aspect['kind'], lang)}, orb {format_longitude(aspect['orb'])}"
+            f"{POINT_NAMES[aspect['a']]} – {POINT_NAMES[aspect['b']]}: "
+            f"{ASPECT_NAMES[aspect['kind']]}, orb {format_longitude(aspect['orb'])}"
         )
     if not data.get("houses"):
-        lines.append(
-            "Время рождения неизвестно: домов и Асцендента нет."
-            if lang == "ru"
-            else "Birth time unknown: no houses and no Ascendant."
-        )
+        lines.append(str(NO_TIME_FACT))
     return "\n".join(lines)
 
 

@@ -16,9 +16,9 @@ class NatalChart(models.Model):
     birth_key = models.CharField(_("birth data key"), max_length=64)
     data = models.JSONField(_("chart"))
     has_houses = models.BooleanField(_("with houses"), default=True)
-    # {"ru": file_id, "en": file_id}: the wheel as Telegram stores it, sent again by id instead of re-uploaded.
+    # {language: file_id}: the wheel as Telegram stores it, sent again by id instead of re-uploaded.
     wheel_file_ids = models.JSONField(_("wheel image file ids"), default=dict, blank=True)
-    # {"ru": "...", "en": "..."}: the interpretation in each language it was asked for.
+    # {language: text}: the interpretation in each language it was asked for.
     interpretations = models.JSONField(_("interpretations"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 

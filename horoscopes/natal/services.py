@@ -6,9 +6,10 @@ from datetime import UTC
 from django.db import transaction
 from django.utils import translation
 
-from horoscopes.astro import Chart, compute_chart, render_wheel
+from horoscopes.astro import Chart, compute_chart
 from horoscopes.natal.llm import interpretation_llm
 from horoscopes.natal.models import NatalChart
+from horoscopes.report import render_wheel
 from horoscopes.writer import natal as natal_writer
 from users.models import TelegramUser
 from users.selectors import user_birth_data_complete, user_birth_data_missing

@@ -1,5 +1,6 @@
 """Tarot in the staff panel: the deck (texts, pictures, preview), readings and daily counts."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from horoscopes.tarot import SPREADS
+from horoscopes.tarot.deck import LANGS
 from horoscopes.tarot.interpret import card_title
 from horoscopes.tarot.models import TarotCard, TarotDailyCount, TarotReading
 from horoscopes.tarot.render import card_image, spread_image
@@ -104,7 +106,7 @@ class TarotCardAdmin(admin.ModelAdmin):
     def picture_view(self, request: HttpRequest, card_id: int, lang: str, orientation: str) -> HttpResponse:
         """The card as the bot draws it (with the uploaded picture if there is one), as PNG."""
         card = TarotCard.objects.filter(pk=card_id).first()
-        if card is None or not self.has_view_permission(request, card) or lang not in ("ru", "en"):
+        if card is None or not self.has_view_permission(request, card) or lang not in LANGS:
             raise Http404
         width = 120 if request.GET.get("size") == "small" else 320
         picture = tarot_card_pictures([card.key]).get(card.key)
@@ -139,9 +141,7 @@ class TarotCardAdmin(admin.ModelAdmin):
         if not card.pk:
             return "—"
         images = [
-            (self._picture_url(card, lang, orientation),)
-            for lang in ("ru", "en")
-            for orientation in ("upright", "reversed")
+            (self._picture_url(card, lang, orientation),) for lang in LANGS for orientation in ("upright", "reversed")
         ]
         return format_html_join(
             "", '<img src="{}" alt="" loading="lazy" style="height:280px;margin:0 8px 8px 0;border-radius:6px">', images
@@ -211,7 +211,7 @@ class TarotReadingAdmin(admin.ModelAdmin):
             raise Http404
         cards = drawn_cards(reading)
         pictures = tarot_card_pictures(card.key for card in cards)
-        lang = reading.language if reading.language in ("ru", "en") else "ru"
+        lang = reading.language if reading.language in LANGS else settings.LANGUAGE_CODE
         data = spread_image(reading.kind, cards, lang=lang, custom={key: p.data for key, p in pictures.items()})
         return HttpResponse(data, content_type="image/jpeg")
 

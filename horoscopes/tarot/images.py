@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .deck import SPREADS, Card, card_by_key
@@ -46,7 +48,7 @@ MUTED: RGB = (196, 186, 214)
 SPREAD_TOP: RGB = (12, 10, 34)
 SPREAD_BOTTOM: RGB = (36, 14, 56)
 
-REVERSED_NOTE = {"ru": "перевёрнутая карта", "en": "reversed"}
+REVERSED_NOTE = pgettext_lazy("tarot card", "reversed")
 
 _ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
@@ -1309,7 +1311,9 @@ def _slot_lines(layout: _Layout, spread: str, index: int, drawn: DrawnCard, lang
         scale = 1.0 if not layout.position_labels else 0.85
         lines.append(_Line(card_by_key(drawn.key).name[lang], GOLD_LIGHT, FONT_BOLD, round(size * scale)))
         if drawn.reversed:
-            lines.append(_Line(REVERSED_NOTE[lang], MUTED, FONT_REGULAR, round(size * scale * 0.85)))
+            with translation.override(lang):
+                note = str(REVERSED_NOTE)
+            lines.append(_Line(note, MUTED, FONT_REGULAR, round(size * scale * 0.85)))
     return lines
 
 

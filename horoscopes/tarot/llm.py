@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from string import Template
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from horoscopes.llm import (
     UNTRUSTED_RULE,
     LLMError,
@@ -25,6 +30,7 @@ from horoscopes.llm import (
 )
 from horoscopes.llm.prompts import prompt_active
 from horoscopes.tarot import SPREADS, Card
+from horoscopes.tarot.deck import LANGS
 from horoscopes.tarot.models import TarotReading
 from horoscopes.tarot.prompts import PROMPT_KEY, TAROT_PROMPTS
 from horoscopes.tarot.selectors import drawn_cards
@@ -36,15 +42,18 @@ MAX_CHARS = {"three": 2200, "celtic_cross": 3800}
 MIN_CHARS = 250
 MAX_TOKENS = {"three": 900, "celtic_cross": 1600}
 
+# Words of the message the model gets, in the reading's language.
 _AREAS = {
-    "ru": {"general": "общая", "love": "любовь и отношения", "work": "работа и деньги"},
-    "en": {"general": "general", "love": "love and relationships", "work": "work and money"},
+    "general": pgettext_lazy("tarot area in a prompt", "general"),
+    "love": pgettext_lazy("tarot area in a prompt", "love and relationships"),
+    "work": pgettext_lazy("tarot area in a prompt", "work and money"),
 }
-_NO_QUESTION = {"ru": "нет, общий расклад", "en": "none, a general reading"}
-_REVERSED = {"ru": "перевёрнутая", "en": "reversed"}
-_UPRIGHT = {"ru": "прямая", "en": "upright"}
-_KEYWORDS = {"ru": "ключевые слова", "en": "keywords"}
-_MEANING = {"ru": "значение", "en": "meaning"}
+_NO_QUESTION = pgettext_lazy("tarot prompt", "none, a general reading")
+_REVERSED = pgettext_lazy("tarot orientation", "reversed")
+_UPRIGHT = pgettext_lazy("tarot orientation", "upright")
+_KEYWORDS = pgettext_lazy("tarot prompt", "keywords")
+_MEANING = pgettext_lazy("tarot prompt", "meaning")
+_QUESTION = _("Your question: “{question}”")
 
 
 @dataclass(frozen=True)
@@ -67,17 +76,23 @@ def tarot_prompt(language: str) -> TarotPrompt:
 
 def cards_facts(reading: TarotReading, deck: dict[str, Card], lang: str) -> str:
     """Each position of the reading with its card, orientation, keywords and the meaning for the area."""
+    with translation.override(lang):
+        return _facts(reading, deck, lang)
+
+
+def _facts(reading: TarotReading, deck: dict[str, Card], lang: str) -> str:
+    """The lines of cards_facts with the prompt's words in the active language (card texts in `lang`)."""
     spread = SPREADS[reading.kind]
     lines = []
     for drawn in drawn_cards(reading):
         card = deck[drawn.key]
         position = spread.positions[drawn.position]
-        orientation = _REVERSED[lang] if drawn.reversed else _UPRIGHT[lang]
+        orientation = _REVERSED if drawn.reversed else _UPRIGHT
         keywords = ", ".join(card.keyword_list(reversed=drawn.reversed, lang=lang))
         meaning = card.meaning(reversed=drawn.reversed, area=reading.area, lang=lang)
         lines.append(
             f"{drawn.position + 1}. {position.name[lang]} ({position.description[lang]}): {card.name[lang]}, "
-            f"{orientation}. {_KEYWORDS[lang]}: {keywords}. {_MEANING[lang]}: {meaning}"
+            f"{orientation}. {_KEYWORDS}: {keywords}. {_MEANING}: {meaning}"
         )
     return "\n".join(lines)
 
@@ -98,16 +113,18 @@ def interpretation(*, reading: TarotReading, deck: dict[str, Card]) -> tuple[str
     """The reading written by the LLM as Telegram HTML and the model's name; None when the LLM gave nothing."""
     if not llm_configured():
         return None
-    lang = reading.language if reading.language in ("ru", "en") else "ru"
+    lang = reading.language if reading.language in LANGS else settings.LANGUAGE_CODE
     prompt = tarot_prompt(lang)
     spread = SPREADS[reading.kind]
     question = untrusted_block(reading.question, name="question", limit=300) if reading.question else ""
-    user = Template(prompt.template).safe_substitute(
-        spread=spread.name[lang],
-        area=_AREAS[lang].get(reading.area, _AREAS[lang]["general"]),
-        question=question or _NO_QUESTION[lang],
-        cards=cards_facts(reading, deck, lang),
-    )
+    with translation.override(lang):
+        user = Template(prompt.template).safe_substitute(
+            spread=spread.name[lang],
+            area=str(_AREAS.get(reading.area, _AREAS["general"])),
+            question=question or str(_NO_QUESTION),
+            cards=cards_facts(reading, deck, lang),
+        )
+        label = _QUESTION.format(question=reading.question)
     try:
         result = llm_complete(
             kind="tarot",
@@ -123,6 +140,5 @@ def interpretation(*, reading: TarotReading, deck: dict[str, Card]) -> tuple[str
         return None
     head = [f"<b>🔮 {html.escape(spread.name[lang], quote=False)}</b>"]
     if reading.question:
-        label = {"ru": "Ваш вопрос: «{q}»", "en": "Your question: “{q}”"}[lang].format(q=reading.question)
         head.append(f"<i>{html.escape(label, quote=False)}</i>")
     return "\n\n".join(["\n\n".join(head), result.value]), result.log.model

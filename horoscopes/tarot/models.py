@@ -95,9 +95,9 @@ class TarotCard(models.Model):
             arcana=self.arcana,
             suit=self.suit or None,
             element=self.element,
-            astrology={"ru": self.astrology_ru, "en": self.astrology_en},
+            astrology={lang: getattr(self, f"astrology_{lang}") for lang in LANGS},
             astro_keys=tuple(self.astro_keys or ()),
-            name={"ru": self.name_ru, "en": self.name_en},
+            name={lang: getattr(self, f"name_{lang}") for lang in LANGS},
             keywords={
                 orientation: {
                     lang: self.keywords_split(getattr(self, f"keywords_{orientation}_{lang}")) for lang in LANGS

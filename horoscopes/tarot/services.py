@@ -16,6 +16,7 @@ from django.utils import timezone
 from horoscopes.llm import offline_log
 from horoscopes.tarot import draw_for_day, draw_spread
 from horoscopes.tarot import llm as tarot_llm
+from horoscopes.tarot.deck import LANGS
 from horoscopes.tarot.interpret import interpret_offline
 from horoscopes.tarot.models import TarotCard, TarotDailyCount, TarotImage, TarotReading
 from horoscopes.tarot.questions import Concern, question_area, question_clean, question_concern
@@ -196,7 +197,7 @@ def tarot_reading_interpret(*, reading_id: int) -> TarotReading:
         return reading
     cards = drawn_cards(reading)
     deck = tarot_deck(card.key for card in cards)
-    lang = reading.language if reading.language in ("ru", "en") else "ru"
+    lang = reading.language if reading.language in LANGS else settings.LANGUAGE_CODE
     started = time.monotonic()
     written = None
     try:

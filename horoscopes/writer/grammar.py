@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from horoscopes.astro.names import ASPECT_NAMES, PHASE_NAMES, POINT_NAMES, SIGN_NAMES, SIGN_NAMES_IN
+from horoscopes.names import ASPECT_NAMES, POINT_NAMES, SIGN_NAMES, name
+
+# "Луна в Тельце": Russian needs the prepositional case (and "во Льве").
+SIGN_NAMES_IN: dict[str, dict[str, str]] = {
+    "aries": {"ru": "в Овне", "en": "in Aries"},
+    "taurus": {"ru": "в Тельце", "en": "in Taurus"},
+    "gemini": {"ru": "в Близнецах", "en": "in Gemini"},
+    "cancer": {"ru": "в Раке", "en": "in Cancer"},
+    "leo": {"ru": "во Льве", "en": "in Leo"},
+    "virgo": {"ru": "в Деве", "en": "in Virgo"},
+    "libra": {"ru": "в Весах", "en": "in Libra"},
+    "scorpio": {"ru": "в Скорпионе", "en": "in Scorpio"},
+    "sagittarius": {"ru": "в Стрельце", "en": "in Sagittarius"},
+    "capricorn": {"ru": "в Козероге", "en": "in Capricorn"},
+    "aquarius": {"ru": "в Водолее", "en": "in Aquarius"},
+    "pisces": {"ru": "в Рыбах", "en": "in Pisces"},
+}
 
 # "переходит в Тельца": accusative after "в" for a movement into a sign.
 SIGN_INTO: dict[str, dict[str, str]] = {
@@ -91,6 +107,17 @@ ASPECT_ACCUSATIVE_RU: dict[str, str] = {
     "trine": "трин",
     "opposition": "оппозицию",
 }
+# Moon phases as the sentences name them ("фаза — растущий серп").
+PHASE_NAMES: dict[str, dict[str, str]] = {
+    "new_moon": {"ru": "новолуние", "en": "new moon"},
+    "waxing_crescent": {"ru": "растущий серп", "en": "waxing crescent"},
+    "first_quarter": {"ru": "первая четверть", "en": "first quarter"},
+    "waxing_gibbous": {"ru": "растущая Луна", "en": "waxing gibbous"},
+    "full_moon": {"ru": "полнолуние", "en": "full moon"},
+    "waning_gibbous": {"ru": "убывающая Луна", "en": "waning gibbous"},
+    "last_quarter": {"ru": "последняя четверть", "en": "last quarter"},
+    "waning_crescent": {"ru": "убывающий серп", "en": "waning crescent"},
+}
 ASPECT_NATURE: dict[str, str] = {
     "conjunction": "conj",
     "sextile": "soft",
@@ -147,7 +174,7 @@ _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
 
 
 def sign_name(sign: str, lang: str) -> str:
-    return SIGN_NAMES[sign][lang]
+    return name(SIGN_NAMES, sign, lang)
 
 
 def sign_in(sign: str, lang: str) -> str:
@@ -155,15 +182,15 @@ def sign_in(sign: str, lang: str) -> str:
 
 
 def point_name(point: str, lang: str) -> str:
-    return POINT_NAMES[point][lang]
+    return name(POINT_NAMES, point, lang)
 
 
 def point_genitive(point: str, lang: str) -> str:
-    return POINT_GENITIVE_RU[point] if lang == "ru" else POINT_NAMES[point]["en"]
+    return POINT_GENITIVE_RU[point] if lang == "ru" else name(POINT_NAMES, point, lang)
 
 
 def aspect_name(kind: str, lang: str) -> str:
-    return ASPECT_NAMES[kind][lang]
+    return name(ASPECT_NAMES, kind, lang)
 
 
 def phase_name(phase: str, lang: str) -> str:

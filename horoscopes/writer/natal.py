@@ -7,7 +7,8 @@ so callers activate the reader's language first.
 from django.utils.translation import gettext_lazy as _
 
 from horoscopes.astro.constants import PLANET_GLYPHS, PLANETS, format_longitude, sign_of
-from horoscopes.astro.names import ASPECT_NAMES, POINT_NAMES, SIGN_NAMES, SIGN_NAMES_IN, name
+from horoscopes.names import ASPECT_NAMES, POINT_NAMES, SIGN_NAMES, name
+from horoscopes.writer.grammar import SIGN_NAMES_IN
 
 PERSONAL = ("sun", "moon", "mercury", "venus", "mars")
 ASPECT_GLYPHS = {"conjunction": "☌", "sextile": "⚹", "square": "□", "trine": "△", "opposition": "☍"}

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from horoscopes.astro import compute_chart, render_wheel
+from horoscopes.astro import compute_chart
 from horoscopes.astro.wheel import FONT_PATH, spread_longitudes
+from horoscopes.report import render_wheel
 
 
 def circular_gap(a: float, b: float) -> float:

@@ -136,10 +136,10 @@ def test_personal_horoscope_speaks_of_the_days_transits(natal, lang: str):
             assert shown and "{" not in shown and bool(CYRILLIC.search(shown)) == (lang == "ru")
         word = "Сегодня" if lang == "ru" else "Today"
         assert sections["overview"].startswith(word)
-        from horoscopes.astro.names import POINT_NAMES
+        from horoscopes.names import POINT_NAMES, name
 
         top = next(t for t in found if t.transiting != "mean_node" and t.natal != "mean_node")
-        assert POINT_NAMES[top.transiting][lang] in sections["overview"]
+        assert name(POINT_NAMES, top.transiting, lang) in sections["overview"]
 
 
 def test_personal_horoscopes_differ_between_people_and_days():

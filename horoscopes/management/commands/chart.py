@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from horoscopes.astro import HOUSE_SYSTEMS, compute_chart, format_chart, render_wheel
+from horoscopes.astro import HOUSE_SYSTEMS, compute_chart
+from horoscopes.report import format_chart, render_wheel
 
 
 def parse_utc(text: str) -> datetime:
@@ -40,7 +42,9 @@ class Command(BaseCommand):
         parser.add_argument("--house-system", default="placidus", choices=HOUSE_SYSTEMS)
         parser.add_argument("--no-houses", action="store_true", help="birth time unknown: no houses, Asc or MC")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-        parser.add_argument("--lang", default="en", choices=("ru", "en"), help="language of the table")
+        parser.add_argument(
+            "--lang", default="en", choices=[code for code, _name in settings.LANGUAGES], help="language of the table"
+        )
         parser.add_argument("--png", metavar="FILE", help="also write the chart wheel to this PNG file")
         parser.add_argument("--size", type=int, default=1280, help="wheel size in pixels (default 1280)")
 
