@@ -300,12 +300,11 @@ def test_module_has_no_shared_bot():
 
 def test_send_one_works_from_a_task_run_inline_inside_a_handler(bot_settings, monkeypatch):
     """The console and the tests run tasks inline, inside the webhook's handler: the sender must cope."""
-    from asgiref.sync import async_to_sync, sync_to_async
+    from asgiref.sync import sync_to_async
     from telegram.ext import CommandHandler
 
     from bot import application as application_module
-    from tests import updates
-    from tests.asgi import AsgiServer
+    from tests import driver
 
     outcome = {}
 
@@ -324,11 +323,8 @@ def test_send_one_works_from_a_task_run_inline_inside_a_handler(bot_settings, mo
 
     monkeypatch.setattr(application_module, "register_handlers", register_with_command)
 
-    async def scenario():
-        async with AsgiServer() as server:
-            return await server.post_update(updates.message("/inline_task"))
-
-    assert async_to_sync(scenario)().status_code == 200
+    [response] = driver.post(driver.message("/inline_task"))
+    assert response.status_code == 200
     assert outcome["status"] == SendStatus.SENT
     [call] = bot_settings.calls_to("sendMessage")
     assert call.params["text"] == "written in the background"

@@ -12,7 +12,7 @@ from horoscopes.llm import client as llm_client
 from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
 from horoscopes.llm.prompts import DEFAULTS, prompt_active, prompts_seed
 from tests.fakes.openai_server import FakeOpenAI
-from tests.users.dialog import Dialog
+from tests.driver import Dialog
 from users.models import TelegramUser
 
 pytestmark = [

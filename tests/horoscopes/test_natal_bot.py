@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from horoscopes.natal.models import NatalChart
 from tests.horoscopes.test_natal import make_user
-from tests.users.dialog import Dialog
+from tests.driver import Dialog
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from bot.schedules import all_schedules
 from payments.models import Payment, PaymentStatus, Plan, PremiumNotice, Provider, StarsLedgerCursor, Subscription
 from payments.providers import RefundRequest, StarsProvider
 from payments.services import payment_confirm_stars, payment_create, payment_mark_invoiced
-from tests.payments.conftest import CHAT, OTHER, texts_to
+from tests.driver import texts_to
+from tests.payments import CHAT, OTHER
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_reconciliation_grants_a_payment_whose_update_was_lost(
     assert "reconciled" in payment.raw["paid"]
     buyer.refresh_from_db()
     assert buyer.premium_until > timezone.now() + timedelta(days=29)
-    assert len([text for text in texts_to(bot_settings) if "Спасибо" in text]) == 1
+    assert len([text for text in texts_to(bot_settings, CHAT) if "Спасибо" in text]) == 1
 
 
 def test_reconciliation_records_a_refund_nobody_told_us_about(
@@ -68,7 +69,7 @@ def test_reconciliation_records_a_refund_nobody_told_us_about(
 
     assert report["refunds"] == 1
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.REFUNDED
-    assert any("возвращён" in text for text in texts_to(bot_settings))
+    assert any("возвращён" in text for text in texts_to(bot_settings, CHAT))
 
 
 def test_reconciliation_reports_differences_to_staff(bot_settings, plans, buyer, settings):

@@ -15,7 +15,7 @@ from bot.premium import tasks
 from payments import tasks as payment_tasks
 from payments.models import Payment, PaymentStatus, Provider
 from payments.services import payment_confirm, payment_confirm_stars, payment_create, payment_refund
-from tests.payments.conftest import CHAT
+from tests.payments import CHAT
 from users.models import TelegramUser
 
 pytestmark = [

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from tests.users.dialog import Dialog
+from tests.driver import Dialog
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import connection
 from bot.models import TelegramUpdate
 from bot.privacy import person
 from payments.models import Payment
-from tests.users.dialog import Dialog
+from tests.driver import Dialog
 from users import services
 from users.models import TelegramUser
 from users.places import get_index

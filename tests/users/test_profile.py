@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 
 from bot import application as bot_application
 from bot.profile.flow import birth_data_request, send
-from tests.users.dialog import Dialog
+from tests.driver import Dialog
 from users.models import TelegramUser
 from users.places import get_index
 from users.services import Birthplace, user_set_birth_data
