@@ -11,6 +11,7 @@ from payments.models import Currency, Payment, PaymentStatus, PremiumNotice, Pro
 from payments.providers import ProviderError, RefundRequest, StarsProvider
 from payments.services import PaymentRefused, payment_confirm, payment_confirm_stars, payment_create, payment_refund
 from tests.driver import texts_to
+from tests.factories import TelegramUserFactory
 from tests.payments import CHAT
 from users.models import TelegramUser
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def buyer(db):
-    return TelegramUser.objects.create(telegram_id=CHAT, first_name="Анна", language="ru")
+    return TelegramUserFactory(telegram_id=CHAT, first_name="Анна", language="ru")
 
 
 def _paid_stars(user: TelegramUser, plan, charge: str = "stxCHARGE1") -> Payment:
