@@ -21,6 +21,7 @@ from bot.sender import (
     split_text,
     visible_length,
 )
+from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 
 pytestmark = [
@@ -110,7 +111,7 @@ def test_retry_after_waits_and_sends_again(strict_api):
 
 
 def test_blocked_user_is_marked_and_gets_nothing_more_in_the_batch(strict_api):
-    TelegramUser.objects.create(telegram_id=CHAT)
+    TelegramUserFactory(telegram_id=CHAT)
     strict_api.block_chat(CHAT)
     results = []
 
@@ -182,7 +183,7 @@ def test_batch_stays_under_the_limit_without_a_single_429(strict_api):
 
 
 def test_callbacks_run_in_the_callers_thread_with_its_database(strict_api):
-    users = [TelegramUser.objects.create(telegram_id=CHAT + i) for i in range(3)]
+    users = [TelegramUserFactory(telegram_id=CHAT + i) for i in range(3)]
     caller = threading.get_ident()
     threads = set()
 

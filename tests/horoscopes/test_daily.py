@@ -289,9 +289,7 @@ def test_a_stuck_personal_request_is_started_again():
 
 
 def horoscope_user(api, **fields: object) -> Dialog:
-    TelegramUser.objects.create(
-        telegram_id=7_000_000_001, language=fields.pop("language", "ru"), sign=fields.pop("sign", "leo"), **fields
-    )
+    TelegramUserFactory(**{"telegram_id": 7_000_000_001, "sign": "leo", **fields})
     return Dialog(api, language_code="ru")
 
 
