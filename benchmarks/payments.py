@@ -125,7 +125,7 @@ def replays(replays: int = 10) -> None:
     from bot.console.fake_api import FakeBotAPI
     from payments.models import Payment, PaymentStatus, Provider
     from payments.services import payment_create, payment_mark_invoiced
-    from tests.asgi import AsgiServer
+    from tests.driver import AsgiServer
     from users.models import TelegramUser
 
     chat = 9_100_000_002

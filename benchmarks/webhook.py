@@ -84,20 +84,20 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> 
 
 def update_mix(count: int, users: int, start_id: int) -> list[dict]:
     """Ordinary updates from returning users, cycling /start, /help, a menu button and a callback."""
-    from tests import updates
+    from tests import driver
 
     mix = []
     for index in range(count):
         user = FIRST_USER + index % users
         kind = index % 4
         if kind == 0:
-            update = updates.message("/start", user_id=user)
+            update = driver.message("/start", user_id=user)
         elif kind == 1:
-            update = updates.message("/help", user_id=user)
+            update = driver.message("/help", user_id=user)
         elif kind == 2:
-            update = updates.message("❓ Помощь", user_id=user)
+            update = driver.message("❓ Помощь", user_id=user)
         else:
-            update = updates.callback("lang:ru", user_id=user)
+            update = driver.callback("lang:ru", user_id=user)
         update["update_id"] = start_id + index
         mix.append(update)
     return mix

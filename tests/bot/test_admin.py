@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bot.models import TelegramUpdate, UpdateStatus
-from tests import updates
+from tests import driver
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def staff_client(client, django_user_model):
 
 
 def failed_update() -> TelegramUpdate:
-    update = updates.load("message_start")
+    update = driver.load("message_start")
     return TelegramUpdate.objects.create(
         update_id=update["update_id"],
         status=UpdateStatus.FAILED,

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from bot.models import TelegramUpdate, UpdateStatus
 from bot.services import update_claim, update_fail, update_finish, update_reclaim_failed, updates_prune
-from tests import updates
+from tests import driver
 
 
 @pytest.mark.django_db
 def test_claim_once_then_duplicates_are_refused():
-    update = updates.load("message_start")
+    update = driver.load("message_start")
     assert update_claim(update_id=update["update_id"], payload=update) is True
     assert update_claim(update_id=update["update_id"], payload=update) is False
     update_finish(update_id=update["update_id"])
@@ -25,7 +25,7 @@ def test_claim_once_then_duplicates_are_refused():
 
 @pytest.mark.django_db
 def test_failed_update_keeps_payload_and_can_be_reclaimed_once():
-    update = updates.load("callback_query")
+    update = driver.load("callback_query")
     update_claim(update_id=update["update_id"], payload=update)
     update_fail(update_id=update["update_id"], error="Traceback: boom")
     assert update_claim(update_id=update["update_id"], payload=update) is False
@@ -49,7 +49,7 @@ def test_prune_removes_only_old_claims():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_are_claimed_exactly_once():
-    update = updates.load("message_start")
+    update = driver.load("message_start")
     barrier = threading.Barrier(8)
     results: list[bool] = []
     errors: list[BaseException] = []

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from bot.models import TelegramUpdate, UpdateStatus
-from tests import updates
+from tests import driver
 from users.models import TelegramUser
 
 
@@ -20,8 +20,8 @@ def run(*args: str, **options: object) -> tuple[str, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_runbot_answers_start_by_polling(bot_settings):
-    bot_settings.push_update(updates.load("message_start"))
-    bot_settings.push_update(updates.message("/help"))
+    bot_settings.push_update(driver.load("message_start"))
+    bot_settings.push_update(driver.message("/help"))
 
     out, _ = run("runbot", "--timeout", "0", "--batches", "1")
 
@@ -38,7 +38,7 @@ def test_runbot_answers_start_by_polling(bot_settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_runbot_skips_an_update_the_webhook_already_processed(bot_settings):
-    update = updates.load("message_start")
+    update = driver.load("message_start")
     TelegramUpdate.objects.create(
         update_id=update["update_id"], status=UpdateStatus.DONE, started_at="2026-01-01T00:00Z"
     )

@@ -1,23 +1,18 @@
 """/health reports the database, the task cluster and the bot."""
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.db import OperationalError, connection
 
 from bot.services import heartbeat_record
 from bot.tasks import heartbeat
-from tests.asgi import AsgiServer
+from tests import driver
 
 pytestmark = pytest.mark.django_db
 
 
 def get_health() -> tuple[int, dict]:
-    async def scenario() -> tuple[int, dict]:
-        async with AsgiServer() as server:
-            response = await server.client.get("/health")
-            return response.status_code, response.json()
-
-    return async_to_sync(scenario)()
+    response = driver.request("GET", "/health")
+    return response.status_code, response.json()
 
 
 def test_all_well(bot_settings):

@@ -21,6 +21,7 @@ from bot.sender import (
     split_text,
     visible_length,
 )
+from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 
 pytestmark = [
@@ -110,7 +111,7 @@ def test_retry_after_waits_and_sends_again(strict_api):
 
 
 def test_blocked_user_is_marked_and_gets_nothing_more_in_the_batch(strict_api):
-    TelegramUser.objects.create(telegram_id=CHAT)
+    TelegramUserFactory(telegram_id=CHAT)
     strict_api.block_chat(CHAT)
     results = []
 
@@ -182,7 +183,7 @@ def test_batch_stays_under_the_limit_without_a_single_429(strict_api):
 
 
 def test_callbacks_run_in_the_callers_thread_with_its_database(strict_api):
-    users = [TelegramUser.objects.create(telegram_id=CHAT + i) for i in range(3)]
+    users = [TelegramUserFactory(telegram_id=CHAT + i) for i in range(3)]
     caller = threading.get_ident()
     threads = set()
 
@@ -300,12 +301,11 @@ def test_module_has_no_shared_bot():
 
 def test_send_one_works_from_a_task_run_inline_inside_a_handler(bot_settings, monkeypatch):
     """The console and the tests run tasks inline, inside the webhook's handler: the sender must cope."""
-    from asgiref.sync import async_to_sync, sync_to_async
+    from asgiref.sync import sync_to_async
     from telegram.ext import CommandHandler
 
     from bot import application as application_module
-    from tests import updates
-    from tests.asgi import AsgiServer
+    from tests import driver
 
     outcome = {}
 
@@ -324,11 +324,8 @@ def test_send_one_works_from_a_task_run_inline_inside_a_handler(bot_settings, mo
 
     monkeypatch.setattr(application_module, "register_handlers", register_with_command)
 
-    async def scenario():
-        async with AsgiServer() as server:
-            return await server.post_update(updates.message("/inline_task"))
-
-    assert async_to_sync(scenario)().status_code == 200
+    [response] = driver.post(driver.message("/inline_task"))
+    assert response.status_code == 200
     assert outcome["status"] == SendStatus.SENT
     [call] = bot_settings.calls_to("sendMessage")
     assert call.params["text"] == "written in the background"

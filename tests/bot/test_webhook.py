@@ -4,13 +4,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.db import OperationalError, connection
 from django.utils import timezone
 
 from bot.models import TelegramUpdate, UpdateStatus
-from tests import updates
-from tests.asgi import AsgiServer
+from tests import driver
+from tests.driver import post, texts_to
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -18,22 +17,8 @@ pytestmark = pytest.mark.django_db
 CHAT = 5000000001
 
 
-def post(*items: object, **kwargs: object) -> list:
-    """Start the web app, post each update in turn, stop; the responses."""
-
-    async def scenario() -> list:
-        async with AsgiServer() as server:
-            return [await server.post_update(item, **kwargs) for item in items]
-
-    return async_to_sync(scenario)()
-
-
-def texts_sent(api, chat_id: int = CHAT) -> list[str]:
-    return [call.params.get("text", "") for call in api.sent_to(chat_id) if call.method == "sendMessage"]
-
-
 def test_start_greets_in_russian_with_the_menu(bot_settings):
-    [response] = post(updates.load("message_start"))
+    [response] = post(driver.load("message_start"))
 
     assert response.status_code == 200
     # Someone new is greeted with a picture and onboarding (tests/users/test_onboarding.py has the rest).
@@ -45,7 +30,7 @@ def test_start_greets_in_russian_with_the_menu(bot_settings):
     assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
 
     TelegramUser.objects.filter(telegram_id=CHAT).update(onboarded_at=timezone.now())
-    post(updates.load("message_start"))
+    post(driver.load("message_start"))
     [call] = bot_settings.calls_to("sendMessage")
     assert "Анна" in call.params["text"]
     keyboard = [
@@ -58,7 +43,7 @@ def test_start_greets_in_russian_with_the_menu(bot_settings):
 
 
 def test_english_speaker_gets_english(bot_settings):
-    post(updates.load("message_start", user_id=777, language_code="en-GB"))
+    post(driver.load("message_start", user_id=777, language_code="en-GB"))
 
     [call] = bot_settings.calls_to("sendPhoto")
     assert call.params["caption"].startswith("✨ Hello")
@@ -67,16 +52,16 @@ def test_english_speaker_gets_english(bot_settings):
 
 def test_large_telegram_ids_are_stored(bot_settings):
     big = 2**40 + 5
-    post(updates.message("/start", user_id=big))
+    post(driver.message("/start", user_id=big))
 
     assert TelegramUser.objects.filter(telegram_id=big).exists()
     assert bot_settings.sent_to(big)
 
 
 def test_help_and_menu_button(bot_settings):
-    post(updates.message("/help"), updates.message("❓ Помощь"), updates.message("🔮 Гороскоп"))
+    post(driver.message("/help"), driver.message("❓ Помощь"), driver.message("🔮 Гороскоп"))
 
-    sent = texts_sent(bot_settings)
+    sent = texts_to(bot_settings, CHAT)
     assert len(sent) == 3
     assert sent[0] == sent[1]
     assert "Что я умею" in sent[0]
@@ -84,7 +69,7 @@ def test_help_and_menu_button(bot_settings):
 
 @pytest.mark.parametrize("secret", ["", "wrong", "x" * 300, "секрет"])
 def test_wrong_or_missing_secret_is_refused_and_nothing_is_stored(bot_settings, secret):
-    [response] = post(updates.load("message_start"), secret=secret)
+    [response] = post(driver.load("message_start"), secret=secret)
 
     assert response.status_code == 403
     assert not TelegramUpdate.objects.exists()
@@ -93,7 +78,7 @@ def test_wrong_or_missing_secret_is_refused_and_nothing_is_stored(bot_settings, 
 
 
 def test_replayed_update_is_processed_once(bot_settings):
-    update = updates.load("message_start")
+    update = driver.load("message_start")
     first, second = post(update, update)
 
     assert (first.status_code, second.status_code) == (200, 200)
@@ -103,13 +88,13 @@ def test_replayed_update_is_processed_once(bot_settings):
 
 
 def test_update_stuck_in_processing_is_taken_again(bot_settings):
-    update = updates.load("message_start")
+    update = driver.load("message_start")
     TelegramUpdate.objects.create(
         update_id=update["update_id"],
         status=UpdateStatus.PROCESSING,
         started_at=timezone.now() - timedelta(seconds=120),
     )
-    fresh = updates.load("message_start")
+    fresh = driver.load("message_start")
     TelegramUpdate.objects.create(
         update_id=fresh["update_id"], status=UpdateStatus.PROCESSING, started_at=timezone.now()
     )
@@ -125,7 +110,7 @@ def test_update_stuck_in_processing_is_taken_again(bot_settings):
 
 def test_handler_error_is_answered_politely_recorded_and_still_200(bot_settings):
     bot_settings.fail_next("sendPhoto", "bad_request")
-    update = updates.load("message_start")
+    update = driver.load("message_start")
 
     [response] = post(update)
 
@@ -134,7 +119,7 @@ def test_handler_error_is_answered_politely_recorded_and_still_200(bot_settings)
     assert claim.status == UpdateStatus.FAILED
     assert "BadRequest" in claim.error
     assert claim.payload == update
-    assert any("что-то пошло не так" in text for text in texts_sent(bot_settings))
+    assert any("что-то пошло не так" in text for text in texts_to(bot_settings, CHAT))
 
 
 def test_database_down_answers_503(bot_settings):
@@ -143,7 +128,7 @@ def test_database_down_answers_503(bot_settings):
 
     # The handlers' database work runs in this (the outer sync) thread, on this connection.
     with connection.execute_wrapper(refuse):
-        [response] = post(updates.load("message_start"))
+        [response] = post(driver.load("message_start"))
 
     assert response.status_code == 503
     assert not bot_settings.calls_to("sendMessage")
@@ -166,16 +151,14 @@ def test_database_down_answers_503(bot_settings):
     ],
 )
 def test_malformed_bodies_get_a_clear_4xx(bot_settings, body, status):
-    async def scenario() -> int:
-        async with AsgiServer() as server:
-            response = await server.client.post(
-                "/telegram/webhook/",
-                content=body,
-                headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
-            )
-            return response.status_code
+    response = driver.request(
+        "POST",
+        "/telegram/webhook/",
+        content=body,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
+    )
 
-    assert async_to_sync(scenario)() == status
+    assert response.status_code == status
     assert not TelegramUpdate.objects.exists()
 
 
@@ -191,7 +174,7 @@ def test_update_with_unreadable_shape_is_recorded_failed_and_answered_200(bot_se
 
 def test_huge_body_is_refused(bot_settings, settings):
     settings.TELEGRAM_WEBHOOK_MAX_BODY = 10_000
-    update = updates.message("a" * 20_000)
+    update = driver.message("a" * 20_000)
     [response] = post(update)
 
     assert response.status_code == 413
@@ -199,29 +182,25 @@ def test_huge_body_is_refused(bot_settings, settings):
 
 
 def test_get_is_not_allowed(bot_settings):
-    async def scenario() -> int:
-        async with AsgiServer() as server:
-            return (await server.client.get("/telegram/webhook/")).status_code
-
-    assert async_to_sync(scenario)() == 405
+    assert driver.request("GET", "/telegram/webhook/").status_code == 405
 
 
 def test_callback_switches_language(bot_settings):
-    post(updates.load("message_start"), updates.load("callback_query"))
+    post(driver.load("message_start"), driver.load("callback_query"))
 
     assert TelegramUser.objects.get(telegram_id=CHAT).language == "en"
     assert bot_settings.calls_to("answerCallbackQuery")
-    assert texts_sent(bot_settings)[-1] == "Done: I will speak English now."
+    assert texts_to(bot_settings, CHAT)[-1] == "Done: I will speak English now."
 
 
 def test_unknown_callback_is_answered(bot_settings):
-    post(updates.callback("gone:1"))
+    post(driver.callback("gone:1"))
 
     assert len(bot_settings.calls_to("answerCallbackQuery")) == 1
 
 
 def test_edited_message_is_recorded_and_ignored(bot_settings):
-    [response] = post(updates.load("edited_message"))
+    [response] = post(driver.load("edited_message"))
 
     assert response.status_code == 200
     assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
@@ -229,15 +208,15 @@ def test_edited_message_is_recorded_and_ignored(bot_settings):
 
 
 def test_blocking_and_coming_back(bot_settings):
-    post(updates.load("message_start"), updates.load("my_chat_member_kicked"))
+    post(driver.load("message_start"), driver.load("my_chat_member_kicked"))
     assert TelegramUser.objects.get(telegram_id=CHAT).blocked_at is not None
 
-    post(updates.message("Привет"))
+    post(driver.message("Привет"))
     assert TelegramUser.objects.get(telegram_id=CHAT).blocked_at is None
 
 
 def test_payment_updates_for_an_unknown_order_get_clear_answers(bot_settings):
-    checkout, paid = post(updates.load("pre_checkout_query"), updates.load("successful_payment"))
+    checkout, paid = post(driver.load("pre_checkout_query"), driver.load("successful_payment"))
 
     assert (checkout.status_code, paid.status_code) == (200, 200)
     assert set(TelegramUpdate.objects.values_list("status", flat=True)) == {UpdateStatus.DONE}
@@ -249,25 +228,23 @@ def test_payment_updates_for_an_unknown_order_get_clear_answers(bot_settings):
 
 def test_webhook_without_token_answers_503(settings):
     settings.TELEGRAM_BOT_TOKEN = ""
-    [response] = post(updates.load("message_start"))
+    [response] = post(driver.load("message_start"))
 
     assert response.status_code == 503
 
 
 def test_nul_and_lone_surrogates_are_stored_safely(bot_settings):
-    update = updates.message("/start")
+    update = driver.message("/start")
     update["message"]["from"]["first_name"] = "A\u0000n\ud800na"
     body = json.dumps(update).encode()
 
-    async def scenario() -> int:
-        async with AsgiServer() as server:
-            response = await server.client.post(
-                "/telegram/webhook/",
-                content=body,
-                headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
-            )
-            return response.status_code
+    response = driver.request(
+        "POST",
+        "/telegram/webhook/",
+        content=body,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "astrobot-dev-webhook-secret"},
+    )
 
-    assert async_to_sync(scenario)() == 200
+    assert response.status_code == 200
     assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
     assert TelegramUser.objects.get(telegram_id=CHAT).first_name == "An?na"

@@ -11,8 +11,9 @@ from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PersonalS
 from horoscopes.llm import client as llm_client
 from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
 from horoscopes.llm.prompts import DEFAULTS, prompt_active, prompts_seed
+from tests.driver import Dialog
+from tests.factories import TelegramUserFactory
 from tests.fakes.openai_server import FakeOpenAI
-from tests.users.dialog import Dialog
 from users.models import TelegramUser
 
 pytestmark = [
@@ -234,25 +235,8 @@ def test_a_prompt_template_with_a_typo_still_works(llm):
 # --- personal horoscopes ---------------------------------------------------------------------------------
 
 
-def make_user(**fields: object) -> TelegramUser:
-    values = {
-        "telegram_id": 7_000_000_001,
-        "language": "ru",
-        "sign": "taurus",
-        "birth_date": date(1990, 5, 15),
-        "birth_time": time(12, 30),
-        "birth_lat": 55.7558,
-        "birth_lon": 37.6173,
-        "birth_tz": "Europe/Moscow",
-        "birth_utc": datetime(1990, 5, 15, 8, 30, tzinfo=UTC),
-        "premium_until": timezone.now() + timedelta(days=30),
-        **fields,
-    }
-    return TelegramUser.objects.create(**values)
-
-
 def test_personal_horoscope_is_written_once_from_the_users_transits(llm):
-    user = make_user()
+    user = TelegramUserFactory(born=True, premium=True, birth_time=time(12, 30))
     llm.responder = lambda request: answer_json(RU_ANSWER)
 
     horoscope, start = services.personal_request(user_id=user.pk, day=DAY, language="ru", deliver=False)
@@ -274,7 +258,15 @@ def test_personal_horoscope_is_written_once_from_the_users_transits(llm):
 
 
 def test_personal_horoscope_offline_without_birth_time_or_place():
-    user = make_user(birth_time=None, birth_time_unknown=True, birth_utc=None, birth_lat=None, birth_lon=None)
+    user = TelegramUserFactory(
+        born=True,
+        premium=True,
+        birth_time=None,
+        birth_time_unknown=True,
+        birth_utc=None,
+        birth_lat=None,
+        birth_lon=None,
+    )
     horoscope, _ = services.personal_request(user_id=user.pk, day=DAY, language="en", deliver=False)
 
     ready = services.personal_generate(personal_id=horoscope.pk)
@@ -284,7 +276,7 @@ def test_personal_horoscope_offline_without_birth_time_or_place():
 
 
 def test_a_stuck_personal_request_is_started_again():
-    user = make_user()
+    user = TelegramUserFactory(born=True, premium=True, birth_time=time(12, 30))
     services.personal_request(user_id=user.pk, day=DAY, language="ru", deliver=False)
     PersonalHoroscope.objects.update(requested_at=timezone.now() - timedelta(minutes=6))
 
@@ -297,9 +289,7 @@ def test_a_stuck_personal_request_is_started_again():
 
 
 def horoscope_user(api, **fields: object) -> Dialog:
-    TelegramUser.objects.create(
-        telegram_id=7_000_000_001, language=fields.pop("language", "ru"), sign=fields.pop("sign", "leo"), **fields
-    )
+    TelegramUserFactory(**{"telegram_id": 7_000_000_001, "sign": "leo", **fields})
     return Dialog(api, language_code="ru")
 
 
@@ -414,7 +404,7 @@ def test_free_users_see_a_short_premium_offer(bot_settings):
 
 
 def test_premium_users_get_a_personal_horoscope_written_in_the_background(bot_settings):
-    make_user(language="en")
+    TelegramUserFactory(telegram_id=7_000_000_001, born=True, premium=True, birth_time=time(12, 30), language="en")
     dialog = Dialog(bot_settings, language_code="en")
     dialog.send("/horoscope")
 
@@ -432,7 +422,17 @@ def test_premium_users_get_a_personal_horoscope_written_in_the_background(bot_se
 
 
 def test_premium_users_without_a_birth_date_are_asked_for_it_first(bot_settings):
-    make_user(birth_date=None, birth_time=None, birth_utc=None, birth_lat=None, birth_lon=None, birth_tz="")
+    TelegramUserFactory(
+        telegram_id=7_000_000_001,
+        born=True,
+        premium=True,
+        birth_date=None,
+        birth_time=None,
+        birth_utc=None,
+        birth_lat=None,
+        birth_lon=None,
+        birth_tz="",
+    )
     dialog = Dialog(bot_settings)
     dialog.send("/horoscope")
 

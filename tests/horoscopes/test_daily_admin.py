@@ -10,7 +10,7 @@ from horoscopes.daily.models import DailyHoroscope, PushDelivery, PushStatus, Te
 from horoscopes.daily.selectors import horoscopes_user_data_export
 from horoscopes.llm.models import GenerationLog, Prompt
 from horoscopes.llm.prompts import prompt_active
-from users.models import TelegramUser
+from tests.factories import TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +89,8 @@ def test_generation_log_shows_totals(admin_client):
 
 
 def test_push_deliveries_per_day(admin_client):
-    user = TelegramUser.objects.create(telegram_id=1, sign="leo")
-    other = TelegramUser.objects.create(telegram_id=2, sign="leo")
+    user = TelegramUserFactory(telegram_id=1, sign="leo")
+    other = TelegramUserFactory(telegram_id=2, sign="leo")
     today = timezone.now().date()
     PushDelivery.objects.create(user=user, local_date=today, status=PushStatus.SENT)
     PushDelivery.objects.create(user=other, local_date=today, status=PushStatus.BLOCKED)
@@ -106,7 +106,7 @@ def test_push_deliveries_per_day(admin_client):
 
 
 def test_my_data_includes_personal_horoscopes_and_pushes():
-    user = TelegramUser.objects.create(telegram_id=1, sign="leo", birth_date=date(1990, 8, 1))
+    user = TelegramUserFactory(telegram_id=1, sign="leo", birth_date=date(1990, 8, 1))
     PushDelivery.objects.create(user=user, local_date=DAY, status=PushStatus.SENT)
     personal, _ = services.personal_request(user_id=user.pk, day=DAY, language="en", deliver=False)
     services.personal_generate(personal_id=personal.pk)

@@ -9,29 +9,14 @@ from bot.natal.tasks import natal_interpret
 from horoscopes.natal.models import NatalChart
 from horoscopes.natal.services import BirthDataMissing, natal_chart_get, natal_interpretation_store
 from horoscopes.writer import natal as natal_writer
+from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
 
-MOSCOW_1990 = {
-    "birth_date": date(1990, 5, 15),
-    "birth_time": time(14, 30),
-    "birth_place": "Москва",
-    "birth_country": "RU",
-    "birth_lat": 55.7558,
-    "birth_lon": 37.6173,
-    "birth_tz": "Europe/Moscow",
-    "birth_utc": datetime(1990, 5, 15, 10, 30, tzinfo=UTC),
-    "sign": "taurus",
-}
-
-
-def make_user(telegram_id: int = 501, **fields: object) -> TelegramUser:
-    return TelegramUser.objects.create(telegram_id=telegram_id, **{**MOSCOW_1990, **fields})
-
 
 def test_missing_data_is_named():
-    user = TelegramUser.objects.create(telegram_id=1)
+    user = TelegramUserFactory(telegram_id=1)
     user.birth_date, user.birth_time_unknown = date(1990, 1, 1), True
     user.save()
     with pytest.raises(BirthDataMissing) as error:
@@ -40,7 +25,7 @@ def test_missing_data_is_named():
 
 
 def test_chart_is_computed_once_and_again_when_birth_data_changes():
-    user = make_user()
+    user = TelegramUserFactory(born=True)
 
     first = natal_chart_get(user_id=user.pk)
     again = natal_chart_get(user_id=user.pk)
@@ -65,7 +50,9 @@ def test_chart_is_computed_once_and_again_when_birth_data_changes():
 
 
 def test_unknown_time_leaves_out_houses_and_says_why():
-    user = make_user(birth_time=None, birth_time_unknown=True, birth_utc=datetime(1990, 5, 15, 8, 0, tzinfo=UTC))
+    user = TelegramUserFactory(
+        born=True, birth_time=None, birth_time_unknown=True, birth_utc=datetime(1990, 5, 15, 8, 0, tzinfo=UTC)
+    )
 
     chart = natal_chart_get(user_id=user.pk)
 
@@ -80,8 +67,12 @@ def test_unknown_time_leaves_out_houses_and_says_why():
 
 
 def test_polar_birth_falls_back_to_porphyry_and_says_so():
-    user = make_user(
-        birth_lat=69.65, birth_lon=18.96, birth_tz="Europe/Oslo", birth_utc=datetime(1990, 12, 21, 11, 0, tzinfo=UTC)
+    user = TelegramUserFactory(
+        born=True,
+        birth_lat=69.65,
+        birth_lon=18.96,
+        birth_tz="Europe/Oslo",
+        birth_utc=datetime(1990, 12, 21, 11, 0, tzinfo=UTC),
     )
     chart = natal_chart_get(user_id=user.pk)
 
@@ -92,7 +83,7 @@ def test_polar_birth_falls_back_to_porphyry_and_says_so():
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_summary_and_interpretation_read_in_the_users_language(language):
-    chart = natal_chart_get(user_id=make_user().pk)
+    chart = natal_chart_get(user_id=TelegramUserFactory(born=True).pk)
 
     with translation.override(language):
         free = natal_writer.chart_summary(chart.data, language, full=False)
@@ -113,7 +104,7 @@ def test_summary_and_interpretation_read_in_the_users_language(language):
 
 
 def test_interpretation_is_stored_once_per_language():
-    chart = natal_chart_get(user_id=make_user().pk)
+    chart = natal_chart_get(user_id=TelegramUserFactory(born=True).pk)
 
     assert natal_interpretation_store(chart_id=chart.pk, birth_key=chart.birth_key, language="ru", text="one")
     assert not natal_interpretation_store(chart_id=chart.pk, birth_key=chart.birth_key, language="ru", text="two")
@@ -123,7 +114,7 @@ def test_interpretation_is_stored_once_per_language():
 
 
 def test_interpretation_by_the_llm_is_grounded_in_the_chart(llm, bot_settings):
-    chart = natal_chart_get(user_id=make_user(premium_until=None).pk)
+    chart = natal_chart_get(user_id=TelegramUserFactory(telegram_id=501, born=True, premium_until=None).pk)
     llm.responder = lambda request: "<b>Солнце в Тельце</b> даёт вам спокойную силу и любовь к надёжным вещам. " * 8
 
     natal_interpret(chart.pk, "ru")
@@ -139,7 +130,7 @@ def test_interpretation_by_the_llm_is_grounded_in_the_chart(llm, bot_settings):
 
 
 def test_interpretation_falls_back_to_the_offline_writer_when_the_llm_fails(llm, bot_settings):
-    chart = natal_chart_get(user_id=make_user().pk)
+    chart = natal_chart_get(user_id=TelegramUserFactory(born=True).pk)
     llm.fail_next("server_error", times=10)
 
     natal_interpret(chart.pk, "en")

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 
 from horoscopes.natal.services import natal_chart_get
-from tests.horoscopes.test_natal import make_user
+from tests.factories import TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_chart_on_the_user_page_and_its_wheel(admin_client):
-    user = make_user()
+    user = TelegramUserFactory(born=True)
     chart = natal_chart_get(user_id=user.pk)
 
     page = admin_client.get(reverse("admin:users_telegramuser_change", args=[user.pk]))

@@ -6,17 +6,12 @@ import pytest
 from django.utils import timezone
 
 from horoscopes.natal.models import NatalChart
-from tests.horoscopes.test_natal import make_user
-from tests.users.dialog import Dialog
-from users.models import TelegramUser
+from tests.driver import Dialog
+from tests.factories import TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
 
 CHAT = 7_000_000_101
-
-
-def user_with(**fields: object) -> TelegramUser:
-    return make_user(CHAT, **{"first_name": "Анна", "language": "ru", "onboarded_at": timezone.now(), **fields})
 
 
 def photos(dialog: Dialog) -> list:
@@ -26,7 +21,7 @@ def photos(dialog: Dialog) -> list:
 def test_premium_user_gets_wheel_summary_then_interpretation_and_the_wheel_is_reused(
     bot_settings, django_capture_on_commit_callbacks
 ):
-    user_with(premium_until=timezone.now() + timedelta(days=30))
+    TelegramUserFactory(telegram_id=CHAT, first_name="Анна", born=True, onboarded=True, premium=True)
     dialog = Dialog(bot_settings, chat_id=CHAT)
 
     with django_capture_on_commit_callbacks(execute=True) as queued:
@@ -55,7 +50,7 @@ def test_premium_user_gets_wheel_summary_then_interpretation_and_the_wheel_is_re
 
 
 def test_free_user_sees_the_wheel_the_big_three_and_an_offer(bot_settings):
-    user_with(language="en")
+    TelegramUserFactory(telegram_id=CHAT, first_name="Анна", born=True, onboarded=True, language="en")
     dialog = Dialog(bot_settings, chat_id=CHAT, language_code="en")
 
     text = "\n".join(dialog.send("/natal"))
@@ -68,7 +63,11 @@ def test_free_user_sees_the_wheel_the_big_three_and_an_offer(bot_settings):
 
 
 def test_unknown_birth_time_says_why_houses_are_missing(bot_settings):
-    user_with(
+    TelegramUserFactory(
+        telegram_id=CHAT,
+        first_name="Анна",
+        born=True,
+        onboarded=True,
         birth_time=None,
         birth_time_unknown=True,
         birth_utc=datetime(1990, 5, 15, 8, tzinfo=UTC),
@@ -84,7 +83,11 @@ def test_unknown_birth_time_says_why_houses_are_missing(bot_settings):
 
 
 def test_missing_birth_data_is_asked_for_then_the_chart_follows(bot_settings):
-    user_with(
+    TelegramUserFactory(
+        telegram_id=CHAT,
+        first_name="Анна",
+        born=True,
+        onboarded=True,
         birth_date=None,
         birth_time=None,
         birth_place="",

@@ -12,6 +12,7 @@ from bot.models import Lease
 from bot.schedules import SCHEDULES
 from horoscopes.daily import services
 from horoscopes.daily.models import PersonalHoroscope, PersonalStatus, PushDelivery, PushStatus
+from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 
 pytestmark = [
@@ -19,23 +20,15 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning"),
 ]
 
-_ids = iter(range(6_100_000_000, 6_200_000_000))
-
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def make_user(tz: str = "Europe/Moscow", at: str = "09:00", **fields: object) -> TelegramUser:
-    values = {
-        "sign": "leo",
-        "language": "ru",
-        "current_tz": tz,
-        "notify_time": time.fromisoformat(at),
-        "first_seen_at": utc(2025, 1, 1),
-        **fields,
-    }
-    return TelegramUser.objects.create(telegram_id=next(_ids), **values)
+def subscriber(tz: str = "Europe/Moscow", at: str = "09:00", **fields: object) -> TelegramUser:
+    """A Leo, here since 2025, who wants the horoscope at `at` in `tz`."""
+    values = {"sign": "leo", "current_tz": tz, "notify_time": time.fromisoformat(at), "first_seen_at": utc(2025, 1, 1)}
+    return TelegramUserFactory(**{**values, **fields})
 
 
 def run_at(moment: datetime, **kwargs: object) -> delivery.PushReport:
@@ -47,7 +40,7 @@ def texts_to(api, user: TelegramUser) -> list[str]:
 
 
 def test_moscow_user_gets_it_once_at_their_time(bot_settings):
-    user = make_user(at="09:00")
+    user = subscriber(at="09:00")
 
     assert run_at(utc(2025, 3, 10, 5, 59)).sent == 0  # 08:59 in Moscow
     report = run_at(utc(2025, 3, 10, 6, 0))
@@ -66,8 +59,8 @@ def test_moscow_user_gets_it_once_at_their_time(bot_settings):
 
 
 def test_vladivostok_and_new_york_each_at_their_own_local_time(bot_settings):
-    vladivostok = make_user("Asia/Vladivostok", "08:00", language="en", sign="aries")
-    new_york = make_user("America/New_York", "19:30", language="en", sign="pisces")
+    vladivostok = subscriber("Asia/Vladivostok", "08:00", language="en", sign="aries")
+    new_york = subscriber("America/New_York", "19:30", language="en", sign="pisces")
 
     run_at(utc(2025, 3, 10, 21, 59))  # 07:59 in Vladivostok (11 March), 17:59 in New York
     assert not texts_to(bot_settings, vladivostok)
@@ -86,7 +79,7 @@ def test_vladivostok_and_new_york_each_at_their_own_local_time(bot_settings):
 
 def test_spring_forward_time_that_never_existed_goes_out_when_the_clock_jumps(bot_settings):
     # 9 March 2025 in New York: 02:00 EST became 03:00 EDT; 02:30 never happened.
-    user = make_user("America/New_York", "02:30", language="en")
+    user = subscriber("America/New_York", "02:30", language="en")
 
     run_at(utc(2025, 3, 9, 6, 59))  # 01:59 EST
     assert not texts_to(bot_settings, user)
@@ -97,7 +90,7 @@ def test_spring_forward_time_that_never_existed_goes_out_when_the_clock_jumps(bo
 
 def test_fall_back_time_that_happened_twice_goes_out_once(bot_settings):
     # 2 November 2025 in New York: 01:00-02:00 happened twice (EDT, then EST).
-    user = make_user("America/New_York", "01:30", language="en")
+    user = subscriber("America/New_York", "01:30", language="en")
 
     run_at(utc(2025, 11, 2, 5, 30))  # 01:30 EDT
     run_at(utc(2025, 11, 2, 6, 30))  # 01:30 EST, the same wall time again
@@ -107,7 +100,7 @@ def test_fall_back_time_that_happened_twice_goes_out_once(bot_settings):
 
 
 def test_after_an_outage_the_same_day_it_comes_late_once_and_never_for_days_gone(bot_settings):
-    user = make_user(at="09:00")
+    user = subscriber(at="09:00")
 
     run_at(utc(2025, 3, 10, 12, 0))  # the worker was down from 08:00 to 15:00 Moscow time
     run_at(utc(2025, 3, 10, 12, 1))
@@ -122,8 +115,8 @@ def test_after_an_outage_the_same_day_it_comes_late_once_and_never_for_days_gone
 
 
 def test_the_edges_of_the_clock_utc_minus_12_and_plus_14(bot_settings):
-    baker = make_user("Etc/GMT+12", "09:00", language="en", sign="virgo")
-    kiritimati = make_user("Pacific/Kiritimati", "09:00", language="en", sign="libra")
+    baker = subscriber("Etc/GMT+12", "09:00", language="en", sign="virgo")
+    kiritimati = subscriber("Pacific/Kiritimati", "09:00", language="en", sign="libra")
 
     run_at(utc(2025, 6, 1, 19, 0))  # 09:00 on 2 June at UTC+14; 07:00 on 1 June at UTC-12
     run_at(utc(2025, 6, 1, 21, 0))  # 09:00 on 1 June at UTC-12
@@ -135,7 +128,7 @@ def test_the_edges_of_the_clock_utc_minus_12_and_plus_14(bot_settings):
 
 
 def test_a_user_who_joined_after_todays_time_starts_tomorrow(bot_settings):
-    user = make_user(at="09:00", first_seen_at=utc(2025, 3, 10, 10, 0))  # 13:00 in Moscow
+    user = subscriber(at="09:00", first_seen_at=utc(2025, 3, 10, 10, 0))  # 13:00 in Moscow
 
     run_at(utc(2025, 3, 10, 10, 5))
     run_at(utc(2025, 3, 10, 11, 0))
@@ -146,10 +139,10 @@ def test_a_user_who_joined_after_todays_time_starts_tomorrow(bot_settings):
 
 
 def test_who_gets_nothing(bot_settings):
-    off = make_user(notify_enabled=False)
-    blocked = make_user(blocked_at=timezone.now())
-    no_sign = make_user(sign="")
-    later = make_user(at="18:00")
+    off = subscriber(notify_enabled=False)
+    blocked = subscriber(blocked_at=timezone.now())
+    no_sign = subscriber(sign="")
+    later = subscriber(at="18:00")
 
     assert run_at(utc(2025, 3, 10, 6, 0)).claimed == 0
     for user in (off, blocked, no_sign, later):
@@ -157,7 +150,7 @@ def test_who_gets_nothing(bot_settings):
 
 
 def test_a_user_who_blocked_the_bot_is_marked_and_skipped_afterwards(bot_settings):
-    user = make_user()
+    user = subscriber()
     bot_settings.block_chat(user.telegram_id)
 
     report = run_at(utc(2025, 3, 10, 6, 0))
@@ -170,13 +163,13 @@ def test_a_user_who_blocked_the_bot_is_marked_and_skipped_afterwards(bot_setting
 
 
 def test_premium_users_get_their_personal_horoscope(bot_settings):
-    premium = make_user(
+    premium = subscriber(
         language="en",
         sign="taurus",
         birth_date=date(1990, 5, 15),
         premium_until=timezone.now() + timedelta(days=30),
     )
-    free = make_user(language="en", sign="taurus", birth_date=date(1990, 5, 15))
+    free = subscriber(language="en", sign="taurus", birth_date=date(1990, 5, 15))
 
     run_at(utc(2025, 3, 10, 6, 0))
 
@@ -190,7 +183,7 @@ def test_premium_users_get_their_personal_horoscope(bot_settings):
 
 
 def test_personal_horoscopes_are_written_ahead_of_the_push_time(bot_settings):
-    user = make_user(at="09:00", birth_date=date(1990, 5, 15), premium_until=timezone.now() + timedelta(days=30))
+    user = subscriber(at="09:00", birth_date=date(1990, 5, 15), premium_until=timezone.now() + timedelta(days=30))
 
     report = run_at(utc(2025, 3, 10, 5, 15))  # 08:15 in Moscow: due within the hour
 
@@ -200,7 +193,7 @@ def test_personal_horoscopes_are_written_ahead_of_the_push_time(bot_settings):
 
 
 def test_a_premium_push_waits_a_little_for_a_personal_text_being_written_then_goes_offline(bot_settings):
-    user = make_user(at="09:00", birth_date=date(1990, 5, 15), premium_until=timezone.now() + timedelta(days=30))
+    user = subscriber(at="09:00", birth_date=date(1990, 5, 15), premium_until=timezone.now() + timedelta(days=30))
     moment = utc(2025, 3, 10, 6, 0)
     # A worker is writing it right now (requested a minute ago): the push waits for it.
     PersonalHoroscope.objects.create(
@@ -218,7 +211,7 @@ def test_a_premium_push_waits_a_little_for_a_personal_text_being_written_then_go
 
 
 def test_a_run_killed_mid_way_is_resumed_without_resending(bot_settings):
-    users = [make_user() for _ in range(5)]
+    users = [subscriber() for _ in range(5)]
     moment = utc(2025, 3, 10, 6, 0)
     # A run claimed all five, sent two, was handing one over to Telegram, then died.
     claimed = services.push_claim(run="deadrun", now=moment)
@@ -237,7 +230,7 @@ def test_a_run_killed_mid_way_is_resumed_without_resending(bot_settings):
 
 
 def test_rows_left_pending_from_a_day_that_is_over_are_not_sent(bot_settings):
-    user = make_user()
+    user = subscriber()
     services.push_claim(run="deadrun", now=utc(2025, 3, 10, 6, 0))
 
     run_at(utc(2025, 3, 11, 5, 0))  # the next day, before the user's time
@@ -248,7 +241,7 @@ def test_rows_left_pending_from_a_day_that_is_over_are_not_sent(bot_settings):
 
 
 def test_a_second_worker_finds_the_lease_taken_and_sends_nothing(bot_settings):
-    make_user()
+    subscriber()
     Lease.objects.create(
         name="telegram-mass-send", holder="other-host:1:x", expires_at=timezone.now() + timedelta(seconds=30)
     )
@@ -260,7 +253,7 @@ def test_a_second_worker_finds_the_lease_taken_and_sends_nothing(bot_settings):
 
 
 def test_a_run_stops_at_its_time_budget_and_the_next_one_continues(bot_settings):
-    users = [make_user() for _ in range(3)]
+    users = [subscriber() for _ in range(3)]
     moment = utc(2025, 3, 10, 6, 0)
 
     assert run_at(moment, budget=0).claimed == 0
@@ -269,7 +262,7 @@ def test_a_run_stops_at_its_time_budget_and_the_next_one_continues(bot_settings)
 
 
 def test_a_broken_text_fails_only_that_user(bot_settings, monkeypatch):
-    good, bad = make_user(sign="leo"), make_user(sign="virgo")
+    good, bad = subscriber(sign="leo"), subscriber(sign="virgo")
     original = services.daily_read
 
     def daily_read(*, sign: str, day: date, language: str):
@@ -287,7 +280,7 @@ def test_a_broken_text_fails_only_that_user(bot_settings, monkeypatch):
 
 def test_without_a_bot_token_nothing_is_claimed(settings):
     settings.TELEGRAM_BOT_TOKEN = ""
-    make_user()
+    subscriber()
     assert run_at(utc(2025, 3, 10, 6, 0)).claimed == 0
     assert not PushDelivery.objects.exists()
 
@@ -296,7 +289,7 @@ def test_the_task_and_its_schedule(bot_settings):
     names = {spec.name: spec for spec in SCHEDULES}
     assert names["daily push"].func == "bot.horoscope.tasks.push_due" and names["daily push"].minutes == 1
     assert names["daily horoscopes"].cron == "0 6,18 * * *"
-    make_user(at="00:00")
+    subscriber(at="00:00")
     result = delivery.push_due()
     assert result["sent"] == 1 and not result["busy"]
 
@@ -304,7 +297,7 @@ def test_the_task_and_its_schedule(bot_settings):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_never_share_a_user():
-    users = [make_user() for _ in range(60)]
+    users = [subscriber() for _ in range(60)]
     moment = utc(2025, 3, 10, 6, 0)
     results: dict[str, list[int]] = {}
     barrier = threading.Barrier(4)

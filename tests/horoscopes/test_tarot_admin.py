@@ -14,7 +14,7 @@ from horoscopes.tarot.render import spread_image
 from horoscopes.tarot.seed import tarot_deck_seed
 from horoscopes.tarot.selectors import tarot_card_pictures, tarot_image_key, tarot_picture_versions
 from horoscopes.tarot.services import tarot_day_card_draw, tarot_reading_draw
-from users.models import TelegramUser
+from tests.factories import TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
 RED = (200, 20, 20)
@@ -102,7 +102,7 @@ def test_a_broken_upload_is_refused(admin_client, deck):
 
 
 def test_readings_list_detail_and_picture(admin_client, deck):
-    user = TelegramUser.objects.create(telegram_id=9, username="reader")
+    user = TelegramUserFactory(telegram_id=9, username="reader")
     reading = tarot_reading_draw(
         user_id=user.pk, kind="three", question="Что ждёт <меня>?", idempotency_key="k", local_date=date(2026, 1, 1)
     ).reading
@@ -124,7 +124,7 @@ def test_readings_list_detail_and_picture(admin_client, deck):
 
 
 def test_daily_counts_list(admin_client):
-    user = TelegramUser.objects.create(telegram_id=9)
+    user = TelegramUserFactory(telegram_id=9)
     tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="k", local_date=date(2026, 1, 1))
     response = admin_client.get("/admin/horoscopes/tarotdailycount/")
     assert response.status_code == 200
@@ -137,7 +137,7 @@ def test_card_picture_for_a_missing_card_is_404(admin_client):
 
 
 def test_the_users_page_lists_their_readings(admin_client):
-    user = TelegramUser.objects.create(telegram_id=9)
+    user = TelegramUserFactory(telegram_id=9)
     tarot_reading_draw(user_id=user.pk, kind="three", question="Про работу", idempotency_key="k")
 
     response = admin_client.get(f"/admin/users/telegramuser/{user.pk}/change/")

@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.utils import timezone
 
 from bot.models import TelegramUpdate, UpdateStatus
 from horoscopes.tarot import SPREADS, draw_for_day
 from horoscopes.tarot.models import TarotDailyCount, TarotImage, TarotReading
 from horoscopes.tarot.services import tarot_reading_draw
-from tests.asgi import AsgiServer
+from tests import driver
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +26,7 @@ class Chat:
         self.language = language
 
     def post(self, *updates: dict) -> list:
-        async def scenario() -> list:
-            async with AsgiServer() as server:
-                return [await server.post_update(update) for update in updates]
-
-        responses = async_to_sync(scenario)()
+        responses = driver.post(*updates)
         assert all(response.status_code == 200 for response in responses)
         return responses
 
@@ -473,14 +468,8 @@ def test_two_taps_in_flight_at_once_get_one_reading_and_one_offer(chat, django_c
     assert first_prompt != second_prompt
     taps = [chat.api.make_callback_update(chat.chat_id, prompt, "tr:nq:3") for prompt in (first_prompt, second_prompt)]
 
-    async def together() -> list:
-        import asyncio
-
-        async with AsgiServer() as server:
-            return await asyncio.gather(*(server.post_update(tap) for tap in taps))
-
     with django_capture_on_commit_callbacks(execute=True):
-        responses = async_to_sync(together)()
+        responses = driver.post_together(*taps)
 
     assert [response.status_code for response in responses] == [200, 200]
     assert TarotReading.objects.filter(user=chat.user).count() == 1

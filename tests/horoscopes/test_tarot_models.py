@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from horoscopes.tarot import card_keys, load_deck
 from horoscopes.tarot.deck import AREAS, LANGS, ORIENTATIONS
-from horoscopes.tarot.models import TarotCard, TarotReading
+from horoscopes.tarot.models import TarotCard
 from horoscopes.tarot.seed import tarot_deck_seed
 from horoscopes.tarot.selectors import tarot_deck
-from users.models import TelegramUser
+from tests.factories import TarotReadingFactory, TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -73,14 +73,14 @@ def test_deck_selector_reads_staff_texts_and_falls_back_to_shipped_data():
 
 
 def test_one_card_of_the_day_per_user_and_local_date():
-    user = TelegramUser.objects.create(telegram_id=1)
+    user = TelegramUserFactory(telegram_id=1)
     today = timezone.localdate()
     cards = [{"key": "the_fool", "reversed": False, "position": 0}]
-    TarotReading.objects.create(user=user, kind="day", local_date=today, cards=cards)
-    TarotReading.objects.create(user=user, kind="three", local_date=today, cards=cards, idempotency_key="a")
-    TarotReading.objects.create(user=user, kind="three", local_date=today, cards=cards, idempotency_key="b")
+    TarotReadingFactory(user=user, kind="day", local_date=today, cards=cards)
+    TarotReadingFactory(user=user, kind="three", local_date=today, cards=cards, idempotency_key="a")
+    TarotReadingFactory(user=user, kind="three", local_date=today, cards=cards, idempotency_key="b")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        TarotReading.objects.create(user=user, kind="day", local_date=today, cards=cards)
+        TarotReadingFactory(user=user, kind="day", local_date=today, cards=cards)
     with pytest.raises(IntegrityError), transaction.atomic():
-        TarotReading.objects.create(user=user, kind="three", local_date=today, cards=cards, idempotency_key="a")
+        TarotReadingFactory(user=user, kind="three", local_date=today, cards=cards, idempotency_key="a")

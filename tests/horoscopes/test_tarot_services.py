@@ -30,26 +30,17 @@ from horoscopes.tarot.services import (
     tarot_reading_draw,
     tarot_reading_interpret,
 )
-from users.models import TelegramUser
+from tests.factories import TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 22)
-
-
-def make_user(telegram_id: int = 42, *, premium: bool = False, tz: str = "Europe/Moscow", language: str = "ru"):
-    return TelegramUser.objects.create(
-        telegram_id=telegram_id,
-        language=language,
-        current_tz=tz,
-        premium_until=timezone.now() + timedelta(days=30) if premium else None,
-    )
 
 
 # --- card of the day -----------------------------------------------------------------------------------------
 
 
 def test_card_of_the_day_is_stored_once_and_stays_the_same_all_day():
-    user = make_user()
+    user = TelegramUserFactory()
     first, created = tarot_day_card_draw(user_id=user.pk, local_date=TODAY)
     again, created_again = tarot_day_card_draw(user_id=user.pk, local_date=TODAY)
 
@@ -60,7 +51,7 @@ def test_card_of_the_day_is_stored_once_and_stays_the_same_all_day():
 
 
 def test_card_of_the_day_changes_with_the_date_and_between_users():
-    user, other = make_user(1), make_user(2)
+    user, other = TelegramUserFactory(telegram_id=1), TelegramUserFactory(telegram_id=2)
     days = [tarot_day_card_draw(user_id=user.pk, local_date=TODAY + timedelta(days=i))[0].cards[0] for i in range(8)]
     assert len({(card["key"], card["reversed"]) for card in days}) > 1
     others = [tarot_day_card_draw(user_id=other.pk, local_date=TODAY + timedelta(days=i))[0].cards[0] for i in range(8)]
@@ -68,7 +59,7 @@ def test_card_of_the_day_changes_with_the_date_and_between_users():
 
 
 def test_card_of_the_day_is_keyed_by_the_secret(settings):
-    user = make_user()
+    user = TelegramUserFactory()
     settings.TAROT_DAY_SECRET = "one"
     cards_one = [tarot_day_card_draw(user_id=user.pk, local_date=TODAY + timedelta(days=i))[0].cards for i in range(6)]
     TarotReading.objects.all().delete()
@@ -79,7 +70,11 @@ def test_card_of_the_day_is_keyed_by_the_secret(settings):
 
 def test_local_date_and_midnight_follow_the_users_time_zone():
     moment = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)
-    tokyo, moscow, la = make_user(1, tz="Asia/Tokyo"), make_user(2), make_user(3, tz="America/Los_Angeles")
+    tokyo, moscow, la = (
+        TelegramUserFactory(telegram_id=1, current_tz="Asia/Tokyo"),
+        TelegramUserFactory(telegram_id=2),
+        TelegramUserFactory(telegram_id=3, current_tz="America/Los_Angeles"),
+    )
     assert tarot_local_date(tokyo, moment) == date(2026, 11, 23)
     assert tarot_local_date(moscow, moment) == date(2026, 11, 23)
     assert tarot_local_date(la, moment) == date(2026, 11, 22)
@@ -88,7 +83,7 @@ def test_local_date_and_midnight_follow_the_users_time_zone():
 
 
 def test_midnight_on_a_dst_night_counts_real_hours():
-    berlin = make_user(tz="Europe/Berlin")
+    berlin = TelegramUserFactory(current_tz="Europe/Berlin")
     # Clocks go back at 03:00 on 2026-10-25: from 00:00 local on the 25th to midnight is 25 real hours.
     start = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
     assert tarot_time_to_midnight(berlin, start) == timedelta(hours=25)
@@ -99,7 +94,7 @@ def test_midnight_on_a_dst_night_counts_real_hours():
 
 def test_free_user_gets_one_reading_a_day_and_it_resets_on_the_next_local_day(settings):
     settings.TAROT_FREE_DAILY_READINGS = 1
-    user = make_user()
+    user = TelegramUserFactory()
     drawn = tarot_reading_draw(
         user_id=user.pk, kind="three", question="Что с работой?", idempotency_key="q:1", local_date=TODAY
     )
@@ -120,7 +115,7 @@ def test_free_user_gets_one_reading_a_day_and_it_resets_on_the_next_local_day(se
 
 
 def test_same_key_returns_the_same_reading_and_counts_once():
-    user = make_user(premium=True)
+    user = TelegramUserFactory(premium=True)
     first = tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="q:7", local_date=TODAY)
     again = tarot_reading_draw(user_id=user.pk, kind="three", question="other", idempotency_key="q:7", local_date=TODAY)
 
@@ -130,7 +125,7 @@ def test_same_key_returns_the_same_reading_and_counts_once():
 
 
 def test_a_repeat_after_the_limit_still_returns_the_reading():
-    user = make_user()
+    user = TelegramUserFactory()
     first = tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="q:1", local_date=TODAY)
     again = tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="q:1", local_date=TODAY)
     assert again.reading.pk == first.reading.pk
@@ -138,7 +133,7 @@ def test_a_repeat_after_the_limit_still_returns_the_reading():
 
 def test_celtic_cross_is_for_premium_only(settings):
     settings.TAROT_PREMIUM_DAILY_READINGS = 3
-    free, premium = make_user(1), make_user(2, premium=True)
+    free, premium = TelegramUserFactory(telegram_id=1), TelegramUserFactory(telegram_id=2, premium=True)
     with pytest.raises(TarotPremiumRequired):
         tarot_reading_draw(user_id=free.pk, kind="celtic_cross", idempotency_key="q:1", local_date=TODAY)
     assert not TarotDailyCount.objects.filter(user=free, readings__gt=0).exists()
@@ -155,7 +150,7 @@ def test_celtic_cross_is_for_premium_only(settings):
 
 
 def test_expired_premium_falls_back_to_the_free_limit():
-    user = make_user()
+    user = TelegramUserFactory()
     user.premium_until = timezone.now() - timedelta(minutes=1)
     user.save()
     with pytest.raises(TarotPremiumRequired):
@@ -172,7 +167,7 @@ def test_expired_premium_falls_back_to_the_free_limit():
     ],
 )
 def test_sensitive_question_draws_nothing_and_costs_nothing(question, concern):
-    user = make_user()
+    user = TelegramUserFactory()
     with pytest.raises(TarotSensitiveQuestion) as raised:
         tarot_reading_draw(user_id=user.pk, kind="three", question=question, idempotency_key="q:1", local_date=TODAY)
     assert raised.value.concern == concern
@@ -181,7 +176,7 @@ def test_sensitive_question_draws_nothing_and_costs_nothing(question, concern):
 
 
 def test_drawing_clears_the_question_state():
-    user = make_user()
+    user = TelegramUserFactory()
     tarot_question_ask(user=user, kind="three", prompt_message_id=12, prompt_sent_at=1700000000)
     user.refresh_from_db()
     assert (user.state, user.state_data) == (QUESTION_STATE, {"kind": "three", "prompt": 12, "sent_at": 1700000000})
@@ -193,7 +188,7 @@ def test_drawing_clears_the_question_state():
 
 def test_draws_are_uniform_enough_through_the_service(settings):
     settings.TAROT_PREMIUM_DAILY_READINGS = 1000
-    user = make_user(premium=True)
+    user = TelegramUserFactory(premium=True)
     rng = random.Random(5)
     reversed_count = 0
     for i in range(200):
@@ -207,7 +202,7 @@ def test_draws_are_uniform_enough_through_the_service(settings):
 
 def test_offline_interpretation_is_written_once_in_the_readings_language(settings):
     settings.LLM_BASE_URL = ""
-    user = make_user(language="en")
+    user = TelegramUserFactory(language="en")
     drawn = tarot_reading_draw(
         user_id=user.pk, kind="three", question="Will I find love?", idempotency_key="q", local_date=TODAY
     )
@@ -224,7 +219,7 @@ def test_offline_interpretation_is_written_once_in_the_readings_language(setting
 
 
 def test_delivery_is_claimed_once_and_released_on_failure():
-    user = make_user()
+    user = TelegramUserFactory()
     drawn = tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="q", local_date=TODAY)
     reading_id = drawn.reading.pk
     assert not tarot_delivery_claim(reading_id=reading_id)  # nothing written yet
@@ -239,7 +234,7 @@ def test_delivery_is_claimed_once_and_released_on_failure():
 
 
 def test_undelivered_readings_are_found_for_the_sweep():
-    user, blocked = make_user(1), make_user(2)
+    user, blocked = TelegramUserFactory(telegram_id=1), TelegramUserFactory(telegram_id=2)
     blocked.blocked_at = timezone.now()
     blocked.save()
     old = timezone.now() - timedelta(minutes=30)
@@ -261,7 +256,7 @@ def test_undelivered_readings_are_found_for_the_sweep():
 
 
 def test_history_pages_newest_first():
-    user = make_user(premium=True)
+    user = TelegramUserFactory(premium=True)
     ids = []
     for i in range(8):
         reading = tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key=f"q{i}", local_date=TODAY).reading
@@ -275,7 +270,7 @@ def test_history_pages_newest_first():
     assert [r.pk for r in first.readings] == ids[::-1][:5]
     assert [r.pk for r in second.readings] == ids[::-1][5:]
     assert beyond.page == 2
-    assert tarot_history_page(make_user(7), page=1).readings == []
+    assert tarot_history_page(TelegramUserFactory(telegram_id=7), page=1).readings == []
 
 
 # --- concurrency (PostgreSQL: SQLite serialises writers and has no row locks) ----------------------------------
@@ -306,7 +301,7 @@ def _in_threads(count: int, work):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(5))
 def test_two_concurrent_taps_cannot_both_take_the_free_reading(attempt):
-    user = make_user(100 + attempt)
+    user = TelegramUserFactory(telegram_id=100 + attempt)
     # The count row exists already (an earlier attempt today, e.g. a question answered gently): only the row
     # lock, not the UNIQUE insert, can then keep the two taps apart.
     TarotDailyCount.objects.create(user=user, local_date=TODAY, readings=0)
@@ -325,7 +320,7 @@ def test_two_concurrent_taps_cannot_both_take_the_free_reading(attempt):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_repeats_of_one_tap_yield_one_reading():
-    user = make_user(premium=True)
+    user = TelegramUserFactory(premium=True)
 
     results = _in_threads(
         4, lambda i: tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="same", local_date=TODAY)
@@ -340,7 +335,7 @@ def test_concurrent_repeats_of_one_tap_yield_one_reading():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent inserts race only on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_card_of_the_day_requests_store_one_card():
-    user = make_user()
+    user = TelegramUserFactory()
 
     results = _in_threads(4, lambda i: tarot_day_card_draw(user_id=user.pk, local_date=TODAY))
 

@@ -1,53 +1,23 @@
-"""Fixtures of the payments tests: plans, a fake YooKassa, and driving the bot through its webhook."""
+"""Fixtures of the payments tests: the seeded plans and a fake YooKassa."""
 
-from decimal import Decimal
+import importlib
 from types import SimpleNamespace
 
 import pytest
-from asgiref.sync import async_to_sync
+from django.apps import apps as django_apps
 
 from payments.models import Plan
 from payments.providers import fake
-from tests.asgi import AsgiServer
 from tests.fakes.yookassa_server import SECRET_KEY, SHOP_ID, FakeYooKassa
 
-CHAT = 5300000001
-OTHER = 5300000002
+plans_seed = importlib.import_module("payments.migrations.0002_seed_plans").plans_seed
 
 
 @pytest.fixture
 def plans(db):
-    """The three default plans (as the data migration seeds them; --nomigrations runs have none)."""
-    specs = {
-        "month": {
-            "name_ru": "1 месяц",
-            "name_en": "1 month",
-            "days": 30,
-            "price_stars": 150,
-            "price_rub": Decimal("299.00"),
-            "is_subscription": False,
-            "position": 10,
-        },
-        "year": {
-            "name_ru": "12 месяцев",
-            "name_en": "12 months",
-            "days": 365,
-            "price_stars": 1200,
-            "price_rub": Decimal("2390.00"),
-            "is_subscription": False,
-            "position": 20,
-        },
-        "month-subscription": {
-            "name_ru": "Подписка",
-            "name_en": "Subscription",
-            "days": 30,
-            "price_stars": 130,
-            "price_rub": None,
-            "is_subscription": True,
-            "position": 30,
-        },
-    }
-    made = {code: Plan.objects.update_or_create(code=code, defaults=spec)[0] for code, spec in specs.items()}
+    """The three default plans, as the data migration seeds them (seeded here too for runs without migrations)."""
+    plans_seed(django_apps, None)
+    made = {plan.code: plan for plan in Plan.objects.all()}
     return SimpleNamespace(month=made["month"], year=made["year"], subscription=made["month-subscription"])
 
 
@@ -68,24 +38,3 @@ def _fake_provider_forgets():
     fake.reset()
     yield
     fake.reset()
-
-
-def post(*items: object, **kwargs: object) -> list:
-    """Start the web app, post each update to the webhook in turn, stop; the responses."""
-
-    async def scenario() -> list:
-        async with AsgiServer() as server:
-            return [await server.post_update(item, **kwargs) for item in items]
-
-    return async_to_sync(scenario)()
-
-
-def texts_to(api, chat_id: int = CHAT) -> list[str]:
-    """Texts of the messages the bot sent to a chat, in order."""
-    return [call.params.get("text", "") for call in api.sent_to(chat_id) if call.method == "sendMessage"]
-
-
-def buttons(call) -> list[dict]:
-    """Inline buttons of a sent message."""
-    markup = call.params.get("reply_markup") or {}
-    return [button for row in markup.get("inline_keyboard", []) for button in row]

@@ -13,7 +13,9 @@ from bot.schedules import all_schedules
 from payments.models import Payment, PaymentStatus, Plan, PremiumNotice, Provider, StarsLedgerCursor, Subscription
 from payments.providers import RefundRequest, StarsProvider
 from payments.services import payment_confirm_stars, payment_create, payment_mark_invoiced
-from tests.payments.conftest import CHAT, OTHER, texts_to
+from tests.driver import texts_to
+from tests.factories import SubscriptionFactory, TelegramUserFactory
+from tests.payments import CHAT, OTHER
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def buyer(db):
-    return TelegramUser.objects.create(telegram_id=CHAT, first_name="Анна", username="anna", language="ru")
+    return TelegramUserFactory(telegram_id=CHAT, first_name="Анна", username="anna", language="ru")
 
 
 def _invoiced(user: TelegramUser, plan) -> Payment:
@@ -51,7 +53,7 @@ def test_reconciliation_grants_a_payment_whose_update_was_lost(
     assert "reconciled" in payment.raw["paid"]
     buyer.refresh_from_db()
     assert buyer.premium_until > timezone.now() + timedelta(days=29)
-    assert len([text for text in texts_to(bot_settings) if "Спасибо" in text]) == 1
+    assert len([text for text in texts_to(bot_settings, CHAT) if "Спасибо" in text]) == 1
 
 
 def test_reconciliation_records_a_refund_nobody_told_us_about(
@@ -68,7 +70,7 @@ def test_reconciliation_records_a_refund_nobody_told_us_about(
 
     assert report["refunds"] == 1
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.REFUNDED
-    assert any("возвращён" in text for text in texts_to(bot_settings))
+    assert any("возвращён" in text for text in texts_to(bot_settings, CHAT))
 
 
 def test_reconciliation_reports_differences_to_staff(bot_settings, plans, buyer, settings):
@@ -118,21 +120,15 @@ def test_reconciliation_pages_through_and_remembers_where_it_stopped(bot_setting
 # --- Premium reminders and ends -----------------------------------------------------------------------------
 
 
-def _user(telegram_id: int, ends_in: timedelta, **fields) -> TelegramUser:
-    return TelegramUser.objects.create(
-        telegram_id=telegram_id, language=fields.pop("language", "ru"), premium_until=timezone.now() + ends_in, **fields
-    )
-
-
 def test_reminders_go_out_once_each(bot_settings, plans, settings):
-    three = _user(1001, timedelta(days=2, hours=20))
-    one = _user(1002, timedelta(hours=20), language="en")
-    later = _user(1003, timedelta(days=10))
-    ended = _user(1004, -timedelta(hours=3))
-    long_ago = _user(1005, -timedelta(days=30))
-    blocked = _user(1006, timedelta(days=2), blocked_at=timezone.now())
-    subscriber = _user(1007, timedelta(days=1))
-    Subscription.objects.create(
+    three = TelegramUserFactory(telegram_id=1001, premium_for=timedelta(days=2, hours=20))
+    one = TelegramUserFactory(telegram_id=1002, premium_for=timedelta(hours=20), language="en")
+    later = TelegramUserFactory(telegram_id=1003, premium_for=timedelta(days=10))
+    ended = TelegramUserFactory(telegram_id=1004, premium_for=-timedelta(hours=3))
+    long_ago = TelegramUserFactory(telegram_id=1005, premium_for=-timedelta(days=30))
+    blocked = TelegramUserFactory(telegram_id=1006, premium_for=timedelta(days=2), blocked_at=timezone.now())
+    subscriber = TelegramUserFactory(telegram_id=1007, premium_for=timedelta(days=1))
+    SubscriptionFactory(
         user=subscriber, plan=plans.subscription, charge_id="stxS", expires_at=timezone.now() + timedelta(days=1)
     )
 
@@ -154,7 +150,7 @@ def test_reminders_go_out_once_each(bot_settings, plans, settings):
 
 
 def test_the_one_day_reminder_follows_the_three_day_one_and_a_renewal_starts_afresh(bot_settings, plans):
-    user = _user(1010, timedelta(days=2, hours=12))
+    user = TelegramUserFactory(telegram_id=1010, premium_for=timedelta(days=2, hours=12))
     tasks.premium_notices()
     TelegramUser.objects.filter(pk=user.pk).update(premium_until=timezone.now() + timedelta(hours=12))
     tasks.premium_notices()
@@ -168,7 +164,7 @@ def test_the_one_day_reminder_follows_the_three_day_one_and_a_renewal_starts_afr
 
 
 def test_a_blocked_user_is_marked_and_not_retried(bot_settings, plans):
-    user = _user(1020, timedelta(hours=5))
+    user = TelegramUserFactory(telegram_id=1020, premium_for=timedelta(hours=5))
     bot_settings.block_chat(user.telegram_id)
 
     tasks.premium_notices()

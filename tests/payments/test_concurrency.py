@@ -15,8 +15,8 @@ from bot.premium import tasks
 from payments import tasks as payment_tasks
 from payments.models import Payment, PaymentStatus, Provider
 from payments.services import payment_confirm, payment_confirm_stars, payment_create, payment_refund
-from tests.payments.conftest import CHAT
-from users.models import TelegramUser
+from tests.factories import TelegramUserFactory
+from tests.payments import CHAT
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL"),
@@ -50,7 +50,7 @@ def race(work: Callable[[int], object], threads: int = THREADS) -> list:
 
 @pytest.fixture
 def buyer(db):
-    return TelegramUser.objects.create(telegram_id=CHAT, language="ru")
+    return TelegramUserFactory(telegram_id=CHAT, language="ru")
 
 
 def test_concurrent_confirmations_of_one_payment_extend_once(plans, buyer):

@@ -10,7 +10,9 @@ from django.utils import timezone
 from payments.models import Currency, Payment, PaymentStatus, PremiumNotice, Provider, Subscription
 from payments.providers import ProviderError, RefundRequest, StarsProvider
 from payments.services import PaymentRefused, payment_confirm, payment_confirm_stars, payment_create, payment_refund
-from tests.payments.conftest import CHAT, texts_to
+from tests.driver import texts_to
+from tests.factories import TelegramUserFactory
+from tests.payments import CHAT
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def buyer(db):
-    return TelegramUser.objects.create(telegram_id=CHAT, first_name="Анна", language="ru")
+    return TelegramUserFactory(telegram_id=CHAT, first_name="Анна", language="ru")
 
 
 def _paid_stars(user: TelegramUser, plan, charge: str = "stxCHARGE1") -> Payment:
@@ -55,7 +57,7 @@ def test_staff_refund_from_the_payment_page(
     assert payment.status == PaymentStatus.REFUNDED and payment.refunded_at is not None
     buyer.refresh_from_db()
     assert before <= buyer.premium_until <= timezone.now()
-    [notice] = texts_to(bot_settings)
+    [notice] = texts_to(bot_settings, CHAT)
     assert "возвращён" in notice and payment.public_id in notice and "Премиум закончился" in notice
     # Premium ended with the refund: the hourly job does not also send "your Premium has ended".
     assert PremiumNotice.objects.filter(user=buyer, kind="ended", premium_until=buyer.premium_until).exists()
@@ -64,7 +66,7 @@ def test_staff_refund_from_the_payment_page(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(refund_url)
     assert len(bot_settings.calls_to("refundStarPayment")) == 1
-    assert len(texts_to(bot_settings)) == 1
+    assert len(texts_to(bot_settings, CHAT)) == 1
 
 
 def test_refund_takes_back_only_the_refunded_days(bot_settings, plans, buyer):

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from payments.models import Payment, PaymentStatus, Subscription
-from tests.payments.conftest import CHAT, OTHER, buttons, post, texts_to
+from tests.driver import buttons, post, texts_to
+from tests.payments import CHAT, OTHER
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_premium_screen_in_english_through_the_menu_button(bot_settings, plans):
     post(bot_settings.make_message_update(CHAT, "/premium", language_code="en"))
     post(bot_settings.make_message_update(CHAT, "💎 Premium", language_code="en"))
 
-    first, second = texts_to(bot_settings)
+    first, second = texts_to(bot_settings, CHAT)
     assert first == second
     assert "You do not have Premium yet." in first
 
@@ -71,7 +72,7 @@ def test_buying_a_month_sends_a_stars_invoice_and_grants_on_successful_payment(b
     assert payment.status == PaymentStatus.SUCCEEDED
     assert payment.provider_payment_id.startswith("stxFAKE")
     assert payment.premium_until == user.premium_until
-    assert "Спасибо" in texts_to(bot_settings)[-1]
+    assert "Спасибо" in texts_to(bot_settings, CHAT)[-1]
 
     screen = _open_premium(bot_settings)
     assert "Премиум активен до" in screen.params["text"]
@@ -82,7 +83,7 @@ def test_a_replayed_successful_payment_changes_nothing(bot_settings, plans):
     update = bot_settings.make_successful_payment_update(CHAT, payment.public_id)
     post(update)
     first_end = TelegramUser.objects.get(telegram_id=CHAT).premium_until
-    sent = len(texts_to(bot_settings))
+    sent = len(texts_to(bot_settings, CHAT))
 
     # The same update again, and the same charge delivered under a new update id.
     again = {**update, "update_id": update["update_id"] + 1000}
@@ -91,7 +92,7 @@ def test_a_replayed_successful_payment_changes_nothing(bot_settings, plans):
     assert [response.status_code for response in responses] == [200, 200]
     assert TelegramUser.objects.get(telegram_id=CHAT).premium_until == first_end
     assert Payment.objects.filter(status=PaymentStatus.SUCCEEDED).count() == 1
-    assert len(texts_to(bot_settings)) == sent
+    assert len(texts_to(bot_settings, CHAT)) == sent
 
 
 def test_buying_again_extends_from_the_current_end(bot_settings, plans):
@@ -159,7 +160,7 @@ def test_a_charge_for_an_unknown_payload_is_recorded_for_staff_and_grants_nothin
     assert payment.error.startswith("unmatched")
     assert payment.days == 0
     assert TelegramUser.objects.get(telegram_id=CHAT).premium_until is None
-    assert "не удалось сопоставить" in texts_to(bot_settings)[-1]
+    assert "не удалось сопоставить" in texts_to(bot_settings, CHAT)[-1]
 
 
 def test_subscription_first_payment_and_renewals_extend_once_each(bot_settings, plans):
@@ -183,7 +184,7 @@ def test_subscription_first_payment_and_renewals_extend_once_each(bot_settings, 
     subscription = Subscription.objects.get()
     first_end = TelegramUser.objects.get(telegram_id=CHAT).premium_until
     assert subscription.charge_id == Payment.objects.get(pk=payment.pk).provider_payment_id
-    assert "подписку" in texts_to(bot_settings)[-1]
+    assert "подписку" in texts_to(bot_settings, CHAT)[-1]
 
     renewal = bot_settings.make_successful_payment_update(
         CHAT, payment.public_id, is_recurring=True, subscription_expiration_date=expires + 2592000
@@ -196,7 +197,7 @@ def test_subscription_first_payment_and_renewals_extend_once_each(bot_settings, 
     assert renewals.get().subscription == subscription
     subscription.refresh_from_db()
     assert subscription.renewed_at is not None
-    assert "продлилась" in texts_to(bot_settings)[-1]
+    assert "продлилась" in texts_to(bot_settings, CHAT)[-1]
 
 
 def test_a_subscriber_turns_auto_renewal_off_and_on_from_the_bot(bot_settings, plans):
@@ -225,7 +226,7 @@ def test_a_subscriber_turns_auto_renewal_off_and_on_from_the_bot(bot_settings, p
     }
     subscription.refresh_from_db()
     assert subscription.canceled_at is not None
-    assert "Автопродление отключено" in texts_to(bot_settings)[-1]
+    assert "Автопродление отключено" in texts_to(bot_settings, CHAT)[-1]
 
     screen = _open_premium(bot_settings)
     _press(bot_settings, screen, f"pay:r:{subscription.pk}")
@@ -268,7 +269,7 @@ def test_telegram_reported_refund_is_recorded_once_and_shortens_premium(bot_sett
     assert payment.status == PaymentStatus.REFUNDED
     user = TelegramUser.objects.get(telegram_id=CHAT)
     assert before <= user.premium_until <= timezone.now()
-    notices = [text for text in texts_to(bot_settings) if "возвращён" in text]
+    notices = [text for text in texts_to(bot_settings, CHAT) if "возвращён" in text]
     assert len(notices) == 1
     assert "Премиум закончился" in notices[0]
 
@@ -279,7 +280,7 @@ def test_stale_or_odd_buttons_are_answered_with_the_current_plans(bot_settings, 
 
     assert response.json()["result"] == "processed"
     assert bot_settings.calls_to("answerCallbackQuery")
-    assert "Выберите тариф" in texts_to(bot_settings)[-1]
+    assert "Выберите тариф" in texts_to(bot_settings, CHAT)[-1]
     assert not Payment.objects.exists()
 
 
@@ -301,7 +302,7 @@ def test_invoice_refused_by_telegram_marks_the_payment_failed(bot_settings, plan
     _press(bot_settings, screen, f"pay:s:{plans.month.pk}")
 
     assert Payment.objects.get().status == PaymentStatus.FAILED
-    assert "Не получилось подготовить счёт" in texts_to(bot_settings)[-1]
+    assert "Не получилось подготовить счёт" in texts_to(bot_settings, CHAT)[-1]
 
 
 def test_terms_and_paysupport(bot_settings, plans):
@@ -309,7 +310,7 @@ def test_terms_and_paysupport(bot_settings, plans):
     post(bot_settings.make_successful_payment_update(CHAT, payment.public_id))
     post(bot_settings.make_message_update(CHAT, "/terms"), bot_settings.make_message_update(CHAT, "/paysupport"))
 
-    terms, support = texts_to(bot_settings)[-2:]
+    terms, support = texts_to(bot_settings, CHAT)[-2:]
     assert "Условия использования и оплаты" in terms
     assert "ЮKassa" not in terms  # card payments are off
     assert payment.public_id in support
@@ -331,4 +332,4 @@ def test_english_user_buys_with_english_texts(bot_settings, plans):
 
     post(bot_settings.make_successful_payment_update(CHAT, payment.public_id))
 
-    assert texts_to(bot_settings)[-1].startswith("🎉 Thank you! Premium is active until")
+    assert texts_to(bot_settings, CHAT)[-1].startswith("🎉 Thank you! Premium is active until")

@@ -15,7 +15,8 @@ from payments.models import Payment, PaymentStatus, Provider
 from payments.providers import CheckoutRequest, ProviderError, ReceiptLine, RefundRequest, YooKassaProvider
 from payments.services import payment_check, payment_refund
 from payments.views import client_address
-from tests.payments.conftest import CHAT, buttons, post, texts_to
+from tests.driver import buttons, post, texts_to
+from tests.payments import CHAT
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +44,10 @@ def test_card_payment_opens_with_receipt_idempotence_key_and_a_pay_button(bot_se
     assert [button["text"] for button in buttons(screen)][:2] == ["1 месяц · 150 ⭐", "💳 299 ₽"]
 
     post(bot_settings.make_callback_update(CHAT, screen.result["message_id"], f"pay:c:{plans.month.pk}"))
-    assert "e-mail" in texts_to(bot_settings)[-1]
+    assert "e-mail" in texts_to(bot_settings, CHAT)[-1]
     assert TelegramUser.objects.get(telegram_id=CHAT).state == "payments:email"
     post(bot_settings.make_message_update(CHAT, "not an address"))
-    assert "не похоже на адрес" in texts_to(bot_settings)[-1]
+    assert "не похоже на адрес" in texts_to(bot_settings, CHAT)[-1]
     assert not yookassa.calls
     post(bot_settings.make_message_update(CHAT, "anna@example.com"))
 
@@ -105,7 +106,7 @@ def test_confirmed_by_notification_once(bot_settings, plans, yookassa, django_ca
     assert payment.premium_until == user.premium_until
     # The notification was only a hint: the payment was fetched from the API (once: then it was settled).
     assert len(yookassa.calls_to("GET", f"/v3/payments/{payment.provider_payment_id}")) == 1
-    thanks = [text for text in texts_to(bot_settings) if "Спасибо" in text]
+    thanks = [text for text in texts_to(bot_settings, CHAT) if "Спасибо" in text]
     assert len(thanks) == 1
 
 
@@ -122,7 +123,7 @@ def test_confirmed_by_polling(bot_settings, plans, yookassa, django_capture_on_c
     assert counts["succeeded"] == 1
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED
     assert TelegramUser.objects.get(telegram_id=CHAT).premium_until is not None
-    assert len([text for text in texts_to(bot_settings) if "Спасибо" in text]) == 1
+    assert len([text for text in texts_to(bot_settings, CHAT) if "Спасибо" in text]) == 1
 
 
 def test_notification_and_poll_both_report_it_and_premium_is_extended_once(bot_settings, plans, yookassa):
@@ -189,7 +190,7 @@ def test_cancelled_payment_and_the_check_button(bot_settings, plans, yookassa):
     offer = bot_settings.sent_to(CHAT)[-1]
 
     post(bot_settings.make_callback_update(CHAT, offer.result["message_id"], f"pay:k:{payment.public_id}"))
-    assert "пока не поступила" in texts_to(bot_settings)[-1]
+    assert "пока не поступила" in texts_to(bot_settings, CHAT)[-1]
 
     yookassa.cancel(payment.provider_payment_id)
     post(bot_settings.make_callback_update(CHAT, offer.result["message_id"], f"pay:k:{payment.public_id}"))
@@ -197,7 +198,7 @@ def test_cancelled_payment_and_the_check_button(bot_settings, plans, yookassa):
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELED
     assert "expired_on_confirmation" in payment.error
-    assert "отменён" in texts_to(bot_settings)[-1]
+    assert "отменён" in texts_to(bot_settings, CHAT)[-1]
 
 
 def test_provider_down_when_opening_tells_the_user(bot_settings, plans, yookassa):
@@ -207,7 +208,7 @@ def test_provider_down_when_opening_tells_the_user(bot_settings, plans, yookassa
 
     # A 5xx may pass: the payment stays "created" and is opened again with the same key on the next try.
     assert payment.status == PaymentStatus.CREATED
-    assert "не ответил" in texts_to(bot_settings)[-1]
+    assert "не ответил" in texts_to(bot_settings, CHAT)[-1]
 
     # An hour later nobody has a payment page for it: the poll closes it.
     Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(hours=2))
@@ -241,7 +242,7 @@ def test_staff_refund_through_the_api(bot_settings, plans, yookassa, django_capt
     assert refund["amount"] == {"value": "299.00", "currency": "RUB"}
     [call] = yookassa.calls_to("POST", "/v3/refunds")
     assert call.headers["idempotence-key"] == f"astrobot-refund-{payment.public_id}"
-    assert "возвращён" in texts_to(bot_settings)[-1]
+    assert "возвращён" in texts_to(bot_settings, CHAT)[-1]
 
 
 def test_wrong_credentials_are_a_clear_error(settings, yookassa):
@@ -295,7 +296,7 @@ def test_backing_out_of_the_email_question(bot_settings, plans, yookassa):
     post(bot_settings.make_callback_update(CHAT, question.result["message_id"], "pay:x"))
 
     assert TelegramUser.objects.get(telegram_id=CHAT).state == ""
-    assert "Выберите тариф" in texts_to(bot_settings)[-1]
+    assert "Выберите тариф" in texts_to(bot_settings, CHAT)[-1]
     assert not Payment.objects.exists() and not yookassa.calls
 
 

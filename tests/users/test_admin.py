@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 from users.places import get_index
 from users.services import Birthplace, user_record_start, user_set_birth_data
@@ -27,21 +28,21 @@ def staff(client):
 
 @pytest.fixture
 def people() -> dict[str, TelegramUser]:
-    anna = TelegramUser.objects.create(
+    anna = TelegramUserFactory(
         telegram_id=2**40 + 7, username="anna_iv", first_name="Анна", last_name="Иванова", language="ru"
     )
     place = Birthplace.from_place(get_index().match("Екатеринбург")[0].place, "ru")
     user_set_birth_data(user_id=anna.pk, birth_date=date(1990, 3, 15), birth_time=time(14, 30), place=place)
-    bob = TelegramUser.objects.create(
+    bob = TelegramUserFactory(
         telegram_id=555,
         username="bob",
         first_name='=HYPERLINK("http://evil")',
         language="en",
-        premium_until=timezone.now() + timedelta(days=10),
+        premium_for=timedelta(days=10),
         blocked_at=timezone.now(),
         source="vk_ads",
         notify_enabled=False,
-        onboarded_at=timezone.now(),
+        onboarded=True,
     )
     user_record_start(user_id=TelegramUser.objects.get(pk=anna.pk).pk, payload="")
     TelegramUser.objects.filter(pk=anna.pk).update(invited_by=bob)

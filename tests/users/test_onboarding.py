@@ -4,14 +4,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from tests.users.dialog import Dialog
-from users.models import TelegramUser
+from tests.driver import Dialog
 
 pytestmark = pytest.mark.django_db
-
-
-def user_of(dialog: Dialog) -> TelegramUser:
-    return TelegramUser.objects.get(telegram_id=dialog.chat_id)
 
 
 def test_new_russian_user_goes_through_onboarding_with_typos_and_nonsense(bot_settings):
@@ -23,12 +18,12 @@ def test_new_russian_user_goes_through_onboarding_with_typos_and_nonsense(bot_se
     assert "Здравствуйте, Анна!" in greeting
     assert "/privacy" in greeting
     assert [label for label, _, _ in anna.buttons()] == ["🇷🇺 Русский", "🇬🇧 English"]
-    user = user_of(anna)
+    user = anna.user
     assert (user.state, user.consent_at, user.onboarded_at) == ("onboarding:language", None, None)
 
     [question] = anna.press("Русский")
     assert "Когда вы родились?" in question
-    user = user_of(anna)
+    user = anna.user
     assert user.consent_at is not None and user.consent_version
     assert user.language == "ru"
 
@@ -38,7 +33,7 @@ def test_new_russian_user_goes_through_onboarding_with_typos_and_nonsense(bot_se
     assert "с 1900 года" in anna.send("01.01.1850")[0]
     assert "текстом" in anna.sticker()[0]
     assert "не получилось найти здесь дату" in anna.send("вчера вечером")[0].lower()
-    assert user_of(anna).birth_date is None
+    assert anna.user.birth_date is None
 
     reveal, time_question = anna.send("15 марта 1990")
     assert "Рыбы" in reveal and "19.02 – 20.03" in reveal and "вода" in reveal
@@ -69,7 +64,7 @@ def test_new_russian_user_goes_through_onboarding_with_typos_and_nonsense(bot_se
     assert "Готово" in done
     assert "🔮 Гороскоп" in anna.keyboard()
 
-    user = user_of(anna)
+    user = anna.user
     assert user.birth_date == date(1990, 3, 15)
     assert user.birth_time == time(14, 30)
     assert user.sign == "pisces"
@@ -83,7 +78,7 @@ def test_new_russian_user_goes_through_onboarding_with_typos_and_nonsense(bot_se
 
     [back] = anna.send("/start")
     assert "С возвращением, Анна" in back
-    again = user_of(anna)
+    again = anna.user
     assert (again.birth_date, again.birth_utc, again.notify_time) == (user.birth_date, user.birth_utc, user.notify_time)
 
 
@@ -119,7 +114,7 @@ def test_english_user_with_unknown_time_a_typo_and_an_offset_time_zone(bot_setti
     assert done.startswith("🎉 All set!")
     assert "🔮 Horoscope" in john.keyboard()
 
-    user = user_of(john)
+    user = john.user
     assert user.language == "en"
     assert (user.birth_time, user.birth_time_unknown) == (None, True)
     assert user.birth_tz == "Asia/Novosibirsk"
@@ -142,7 +137,7 @@ def test_optional_steps_can_be_skipped_and_done_later(bot_settings):
     assert "Москва (UTC+03:00)" in notify_question
     olga.press("09:00")
 
-    user = user_of(olga)
+    user = olga.user
     assert user.onboarded_at is not None
     assert (user.birth_time, user.birth_time_unknown, user.birth_tz, user.birth_utc) == (None, False, "", None)
     assert user.sign == "cancer"
@@ -160,7 +155,7 @@ def test_a_date_typed_instead_of_a_language_keeps_the_guessed_language(bot_setti
 
     assert "Рыбы" in reveal
     assert "время рождения" in time_question.lower()
-    user = user_of(ivan)
+    user = ivan.user
     assert (user.language, user.birth_date, user.state) == ("ru", date(1990, 3, 15), "profile:time")
     assert user.consent_at is not None
 
@@ -172,7 +167,7 @@ def test_text_at_the_language_step_is_answered(bot_settings):
     assert "кнопками выше" in ivan.send("привет")[0]
     [question] = ivan.send("English")
     assert question.startswith("📅 When were you born?")
-    assert user_of(ivan).language == "en"
+    assert ivan.user.language == "en"
 
 
 def test_language_buttons_after_onboarding_are_stale(bot_settings):
@@ -182,21 +177,21 @@ def test_language_buttons_after_onboarding_are_stale(bot_settings):
 
     assert ivan.press_data("ob:en", message_id=1) == []
     assert ivan.notices()[-1] == "Эта кнопка больше не действует. Вот меню."
-    assert user_of(ivan).language == "ru"
+    assert ivan.user.language == "ru"
 
 
 def test_a_menu_button_leaves_the_open_question(bot_settings):
     ivan = Dialog(bot_settings, chat_id=7_000_000_007)
     ivan.send("/start")
     ivan.press("Русский")
-    assert user_of(ivan).state == "profile:date"
+    assert ivan.user.state == "profile:date"
 
     ivan.send("❓ Помощь")
 
-    assert user_of(ivan).state == ""
+    assert ivan.user.state == ""
     [reply] = ivan.send("15.03.1990")
     assert "Рыбы" not in reply
-    assert user_of(ivan).birth_date is None
+    assert ivan.user.birth_date is None
 
 
 def test_the_greeting_picture_is_uploaded_once_then_sent_by_file_id(bot_settings):
@@ -219,7 +214,7 @@ def test_a_wrong_date_at_the_language_step_gets_the_date_answer_and_the_buttons_
     assert "кнопками выше" in hint
     assert [label for label, _, _ in ivan.buttons()][-2:] == ["🇷🇺 Русский", "🇬🇧 English"]
     assert "Такой даты в календаре нет" in ivan.send("32 декабря 1990")[0]
-    assert user_of(ivan).state == "profile:date"
+    assert ivan.user.state == "profile:date"
 
 
 def test_a_typo_in_a_big_city_and_a_pin_for_the_time_zone(bot_settings):
@@ -235,8 +230,8 @@ def test_a_typo_in_a_big_city_and_a_pin_for_the_time_zone(bot_settings):
     assert "Красноярск (UTC+07:00)" in tz_saved
     assert "В какое время?" in notify_again
 
-    assert user_of(ivan).current_tz == "Asia/Krasnoyarsk"
-    assert user_of(ivan).birth_tz == "Europe/Moscow"
+    assert ivan.user.current_tz == "Asia/Krasnoyarsk"
+    assert ivan.user.birth_tz == "Europe/Moscow"
 
 
 def test_cancelling_the_time_zone_question_goes_back_to_the_daily_time(bot_settings):
@@ -251,7 +246,7 @@ def test_cancelling_the_time_zone_question_goes_back_to_the_daily_time(bot_setti
     [notify_again] = ivan.press("Отмена")
 
     assert "В какое время?" in notify_again
-    assert user_of(ivan).state == "profile:notify"
-    assert user_of(ivan).onboarded_at is None
+    assert ivan.user.state == "profile:notify"
+    assert ivan.user.onboarded_at is None
     ivan.press("08:00")
-    assert user_of(ivan).onboarded_at is not None
+    assert ivan.user.onboarded_at is not None

@@ -12,8 +12,8 @@ from django.db import connection
 
 from bot.models import TelegramUpdate
 from bot.privacy import person
-from payments.models import Payment
-from tests.users.dialog import Dialog
+from tests.driver import Dialog
+from tests.factories import PaymentFactory, TelegramUserFactory
 from users import services
 from users.models import TelegramUser
 from users.places import get_index
@@ -103,7 +103,7 @@ def personal_data_left(markers: list[str]) -> list[str]:
 
 def test_delete_me_leaves_no_personal_data_anywhere(bot_settings):
     zina, user = onboarded_person(bot_settings)
-    friend = TelegramUser.objects.create(telegram_id=7_345_000_009, first_name="Друг")
+    friend = TelegramUserFactory(telegram_id=7_345_000_009, first_name="Друг")
     user_record_start(user_id=friend.pk, payload=f"ref_{user.invite_code}")
     # Traces elsewhere: a failed update kept for replay, a staff edit in the admin log, a payment.
     bot_settings.fail_next("sendMessage", "bad_request")
@@ -117,7 +117,7 @@ def test_delete_me_leaves_no_personal_data_anywhere(bot_settings):
         action_flag=CHANGE,
         change_message="[]",
     )
-    payment = Payment.objects.create(
+    payment = PaymentFactory(
         user=user,
         provider="stars",
         amount=Decimal(150),
@@ -191,7 +191,7 @@ def test_an_erased_person_who_comes_back_starts_afresh(bot_settings):
 
 
 def test_erasing_runs_every_registered_eraser_before_the_row_goes(monkeypatch):
-    user = TelegramUser.objects.create(telegram_id=CHAT, first_name=NAME)
+    user = TelegramUserFactory(telegram_id=CHAT, first_name=NAME)
     seen = []
     monkeypatch.setattr(
         person, "ERASERS", (*person.ERASERS, lambda u: seen.append(TelegramUser.objects.filter(pk=u.pk).exists()))
@@ -213,7 +213,7 @@ def test_blocking_the_bot_is_recorded_and_cleared_on_return(bot_settings):
 
 
 def test_settings_changes_are_exported_as_they_are(bot_settings):
-    user = TelegramUser.objects.create(telegram_id=CHAT, first_name=NAME)
+    user = TelegramUserFactory(telegram_id=CHAT, first_name=NAME)
     place = Birthplace.from_place(get_index().match("Москва")[0].place, "ru")
     user_set_birth_data(user_id=user.pk, birth_date=date(2000, 1, 1), birth_time=time(0, 5), place=place)
     user_set_notify(user_id=user.pk, enabled=False)

@@ -5,12 +5,12 @@ import types
 from datetime import UTC, date, datetime, time
 
 import pytest
-from django.utils import timezone
 from telegram.ext import CommandHandler
 
 from bot import application as bot_application
 from bot.profile.flow import birth_data_request, send
-from tests.users.dialog import Dialog
+from tests.driver import Dialog
+from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 from users.places import get_index
 from users.services import Birthplace, user_set_birth_data
@@ -21,17 +21,11 @@ MOSCOW = next(m.place for m in get_index().match("Москва") if m.place.coun
 
 
 def member(api, *, chat_id: int = 7_100_000_001, language: str = "ru", **birth: object) -> Dialog:
-    """Someone who finished onboarding, with the given birth data."""
-    user = TelegramUser.objects.create(
-        telegram_id=chat_id, first_name="Мария", language=language, onboarded_at=timezone.now()
-    )
+    """Maria, who finished onboarding, with the given birth data (stored as the bot stores it)."""
+    user = TelegramUserFactory(telegram_id=chat_id, first_name="Мария", language=language, onboarded=True)
     if birth:
         user_set_birth_data(user_id=user.pk, **birth)
-    return Dialog(api, chat_id=chat_id, first_name="Мария", language_code=language)
-
-
-def user_of(dialog: Dialog) -> TelegramUser:
-    return TelegramUser.objects.get(telegram_id=dialog.chat_id)
+    return Dialog.of(api, user)
 
 
 def moscow(lang: str = "ru") -> Birthplace:
@@ -68,7 +62,7 @@ def test_editing_the_birth_date_recomputes_sign_and_moment_with_soviet_summer_ti
 
     assert "01.07.1985, ♋ Рак" in saved
     assert "Ваш профиль" in card
-    user = user_of(maria)
+    user = maria.user
     assert user.sign == "cancer"
     # Moscow kept summer time (UTC+4) in the 1980s.
     assert user.birth_utc == datetime(1985, 7, 1, 8, 0, tzinfo=UTC)
@@ -83,11 +77,11 @@ def test_a_birth_time_that_never_existed_is_asked_about(bot_settings):
     assert "перевели вперёд" in question and "02:30" in question
     labels = [label for label, data, _ in maria.buttons() if data.startswith("bm:")]
     assert labels == ["01:30 (UTC+03:00)", "03:30 (UTC+04:00)"]
-    assert user_of(maria).birth_time is None  # nothing saved until the user says which
+    assert maria.user.birth_time is None  # nothing saved until the user says which
 
     saved, card = maria.press("03:30")
     assert "03:30 (UTC+04:00)" in saved
-    user = user_of(maria)
+    user = maria.user
     assert user.birth_time == time(3, 30)
     assert user.birth_utc == datetime(1990, 3, 24, 23, 30, tzinfo=UTC)
     assert "Время рождения: 03:30" in card
@@ -103,7 +97,7 @@ def test_a_birth_time_that_happened_twice_is_asked_about_and_remembered(bot_sett
     labels = [label for label, data, _ in maria.buttons() if data.startswith("bm:")]
     assert labels == ["первое 02:30 (UTC+04:00)", "второе 02:30 (UTC+03:00)"]
     _, card = maria.press("второе")
-    user = user_of(maria)
+    user = maria.user
     assert (user.birth_time, user.birth_time_fold) == (time(2, 30), 1)
     assert user.birth_utc == datetime(1990, 9, 29, 23, 30, tzinfo=UTC)
     assert "Время рождения: 02:30 (UTC+03:00)" in card
@@ -125,7 +119,7 @@ def test_a_new_place_that_makes_the_time_impossible_keeps_the_place_while_anothe
     assert "время рождения" in ask_time.lower()
     maria.send("04:00")
 
-    user = user_of(maria)
+    user = maria.user
     assert (user.birth_place, user.birth_tz, user.birth_time) == ("Москва", "Europe/Moscow", time(4, 0))
     assert user.birth_utc == datetime(1990, 3, 25, 0, 0, tzinfo=UTC)
 
@@ -149,7 +143,7 @@ def test_birthplaces_people_type(bot_settings, typed, expected):
     saved, _card = maria.send(typed)
 
     assert f"Место рождения: <b>{expected}" in saved
-    assert user_of(maria).birth_place == expected
+    assert maria.user.birth_place == expected
 
 
 def test_a_location_pin_picks_the_nearest_place(bot_settings):
@@ -159,7 +153,7 @@ def test_a_location_pin_picks_the_nearest_place(bot_settings):
     saved, _ = maria.location(56.8389, 60.6057)
 
     assert "Екатеринбург" in saved
-    user = user_of(maria)
+    user = maria.user
     assert user.birth_tz == "Asia/Yekaterinburg"
     assert user.birth_utc == datetime(1980, 5, 5, 7, 0, tzinfo=UTC)  # local noon, UTC+5 in 1980 summer
 
@@ -169,12 +163,12 @@ def test_a_pin_in_the_open_sea_is_answered(bot_settings):
     maria.press_data("pf:place")
 
     assert "300 км" in maria.location(0.0, -140.0)[0]
-    assert user_of(maria).state == "profile:place"
+    assert maria.user.state == "profile:place"
 
 
 def test_changing_the_current_time_zone_never_touches_natal_data(bot_settings):
     maria = member(bot_settings, birth_date=date(1990, 3, 15), birth_time=time(14, 30), place=moscow())
-    before = user_of(maria)
+    before = maria.user
 
     maria.press_data("pf:tz")
     saved, card = maria.send("Владивосток")
@@ -182,7 +176,7 @@ def test_changing_the_current_time_zone_never_touches_natal_data(bot_settings):
     assert "Часовой пояс: Владивосток (UTC+10:00)" in card
     maria.press_data("pf:tz")
     maria.send("мск+2")
-    after = user_of(maria)
+    after = maria.user
 
     assert after.current_tz == "Asia/Yekaterinburg"
     natal = ("birth_date", "birth_time", "birth_tz", "birth_utc", "birth_place", "sign")
@@ -197,7 +191,7 @@ def test_the_time_zone_from_a_pin_and_odd_input(bot_settings):
     assert "целых часах" in maria.send("UTC+15")[0]
     assert "текстом" not in maria.sticker()[0]
     maria.location(43.1155, 131.8855)
-    assert user_of(maria).current_tz == "Asia/Vladivostok"
+    assert maria.user.current_tz == "Asia/Vladivostok"
 
 
 def test_notifications_on_off_and_time(bot_settings):
@@ -206,21 +200,21 @@ def test_notifications_on_off_and_time(bot_settings):
     card_id = bot_settings.calls_to("sendMessage")[-1].result["message_id"]
 
     maria.press("Выключить уведомления")
-    assert user_of(maria).notify_enabled is False
+    assert maria.user.notify_enabled is False
     edited = bot_settings.calls_to("editMessageText")[-1]
     assert int(edited.params["message_id"]) == card_id
     assert "Ежедневный гороскоп: выключен" in edited.params["text"]
     assert "уведомления выключены" in maria.notices()[-1]
 
     maria.press("Включить уведомления")
-    assert user_of(maria).notify_enabled is True
+    assert maria.user.notify_enabled is True
 
     maria.press_data("pf:notify")
     assert "Не получилось разобрать время" in maria.send("в обед")[0]
     saved, _ = maria.send("21.15")
     assert "21:15" in saved
-    assert user_of(maria).notify_time == time(21, 15)
-    assert user_of(maria).notify_changed_at is not None
+    assert maria.user.notify_time == time(21, 15)
+    assert maria.user.notify_changed_at is not None
 
 
 def test_switching_the_language_changes_the_whole_interface_at_once(bot_settings):
@@ -234,7 +228,7 @@ def test_switching_the_language_changes_the_whole_interface_at_once(bot_settings
     assert "🔮 Horoscope" in maria.keyboard()
     assert "👤 <b>Your profile</b>" in card
     assert "Birth date: 15 Mar 1990 · ♓ Pisces" in card
-    assert user_of(maria).language == "en"
+    assert maria.user.language == "en"
 
 
 def test_cancel_leaves_everything_as_it_was(bot_settings):
@@ -244,7 +238,7 @@ def test_cancel_leaves_everything_as_it_was(bot_settings):
     [card] = maria.press("Отмена")
 
     assert "Ваш профиль" in card
-    user = user_of(maria)
+    user = maria.user
     assert (user.state, user.birth_date) == ("", date(1990, 3, 15))
 
 
@@ -255,12 +249,12 @@ def test_cancel_leaves_everything_as_it_was(bot_settings):
 def test_stale_buttons_are_answered_and_change_nothing(bot_settings, state, data):
     maria = member(bot_settings, birth_date=date(1990, 3, 15))
     TelegramUser.objects.filter(telegram_id=maria.chat_id).update(state=state)
-    before = user_of(maria)
+    before = maria.user
 
     assert maria.press_data(data) == []
 
     assert maria.notices() == ["Эта кнопка больше не действует. Вот меню."]
-    after = user_of(maria)
+    after = maria.user
     assert (after.birth_place, after.birth_time, after.notify_time, after.state) == (
         before.birth_place,
         before.birth_time,
@@ -283,7 +277,7 @@ def test_invite_link_and_count(bot_settings):
     maria = member(bot_settings)
     maria.send("/profile")
     [invite] = maria.press("Пригласить друзей")
-    code = user_of(maria).invite_code
+    code = maria.user.invite_code
     assert f"https://t.me/astrobot_fake_bot?start=ref_{code}" in invite
     assert "пришли 0 друзей" in invite
     assert str(maria.chat_id) not in invite
@@ -292,7 +286,7 @@ def test_invite_link_and_count(bot_settings):
     friend.send(f"/start ref_{code}")
     [invite] = maria.press("Пригласить друзей")
 
-    assert TelegramUser.objects.get(telegram_id=friend.chat_id).invited_by == user_of(maria)
+    assert TelegramUser.objects.get(telegram_id=friend.chat_id).invited_by == maria.user
     assert "пришёл 1 друг" in invite
 
 
@@ -320,7 +314,7 @@ def test_birth_data_request_asks_only_what_is_missing_then_resumes(bot_settings,
     maria.press("Не знаю")
     *_, done = maria.send("Москва")
     assert done == "CHART 1990-03-15 True Europe/Moscow 09:00"
-    assert user_of(maria).state == ""
+    assert maria.user.state == ""
 
     assert maria.send("/chart") == ["CHART 1990-03-15 True Europe/Moscow 09:00"]
 

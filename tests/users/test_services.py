@@ -10,6 +10,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from bot.profile.flow import dominant_place, tz_from_offset
+from tests.factories import TelegramUserFactory
 from users.birth import MomentStatus
 from users.models import TelegramUser
 from users.places import get_index
@@ -304,8 +305,8 @@ def test_which_typed_names_need_a_question(typed, expected):
 
 def test_the_migration_fills_invite_codes_and_marks_known_users_onboarded():
     migration = importlib.import_module("users.migrations.0002_onboarding_profile_privacy")
-    old = TelegramUser.objects.create(telegram_id=1, birth_date=date(1990, 1, 1), invite_code=None)
-    new = TelegramUser.objects.create(telegram_id=2, invite_code=None)
+    old = TelegramUserFactory(telegram_id=1, birth_date=date(1990, 1, 1), invite_code=None)
+    new = TelegramUserFactory(telegram_id=2, invite_code=None)
 
     migration.fill_existing_users(apps, None)
 
@@ -318,8 +319,8 @@ def test_the_migration_fills_invite_codes_and_marks_known_users_onboarded():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_invite_links_set_one_inviter():
-    newcomer = TelegramUser.objects.create(telegram_id=9_000_000_001)
-    inviters = [TelegramUser.objects.create(telegram_id=9_000_000_010 + i, invite_code=f"code{i}") for i in range(8)]
+    newcomer = TelegramUserFactory(telegram_id=9_000_000_001)
+    inviters = [TelegramUserFactory(telegram_id=9_000_000_010 + i, invite_code=f"code{i}") for i in range(8)]
     barrier = threading.Barrier(len(inviters))
     results: list[int | None] = []
 
