@@ -49,8 +49,8 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from bot.models import Lease
-from horoscopes.llm import markup
-from horoscopes.llm.markup import utf16_len
+from horoscopes import markup
+from horoscopes.markup import utf16_len
 from users.services import user_mark_blocked
 
 logger = logging.getLogger(__name__)

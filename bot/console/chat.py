@@ -18,7 +18,7 @@ from telegram.ext import Application
 from bot.application import build_application
 from bot.console.fake_api import ApiCall, FakeBotAPI
 from bot.processing import update_process
-from horoscopes.llm import markup
+from horoscopes import markup
 
 SEND_METHODS = {
     "sendMessage",

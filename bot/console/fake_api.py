@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from PIL import Image
 
-from horoscopes.llm import markup
-from horoscopes.llm.markup import utf16_len
+from horoscopes import markup
+from horoscopes.markup import utf16_len
 
 MAX_BODY_BYTES = 50 * 1024 * 1024
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from horoscopes.llm import markup
+from horoscopes import markup
 
 # Tags a model may use that we keep (mapped to Telegram's), anything else is dropped.
 _KEEP_TAGS = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "ins": "u", "s": "s", "del": "s", "strike": "s"}
