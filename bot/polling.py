@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from bot.application import ALLOWED_UPDATES
 from bot.processing import UpdateNotRecorded, connections_checkup, update_process
+from config.retry import backoff_delay
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ async def poll(
 ) -> int:
     """Fetch updates with getUpdates and process each until `stop` is set; the number processed."""
     offset: int | None = None
-    backoff = 1.0
+    failures = 0
     processed = batches = 0
     while not stop.is_set() and (max_batches is None or batches < max_batches):
         try:
@@ -36,11 +37,12 @@ async def poll(
         except Conflict:
             raise
         except NetworkError as exc:
-            logger.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)
-            await _sleep(stop, backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF)
+            failures += 1
+            delay = backoff_delay(failures, base=1.0, cap=MAX_BACKOFF)
+            logger.warning("getUpdates failed (%s); retrying in %.0f s", exc, delay)
+            await _sleep(stop, delay)
             continue
-        backoff = 1.0
+        failures = 0
         batches += 1
         for update in updates:
             try:

@@ -49,6 +49,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from bot.models import Lease
+from config.retry import backoff_delay
 from horoscopes import markup
 from horoscopes.markup import utf16_len
 from users.services import user_mark_blocked
@@ -674,7 +675,7 @@ class _Batch:
                 if network_failures >= NETWORK_ATTEMPTS:
                     return SendResult(SendStatus.FAILED, error=f"network: {error}")
                 self.report.network_retries += 1
-                await asyncio.sleep(BACKOFF_SECONDS * 2 ** (network_failures - 1))
+                await asyncio.sleep(backoff_delay(network_failures, base=BACKOFF_SECONDS))
                 continue
             except TelegramError as error:
                 self.pacer.release(chat_id)

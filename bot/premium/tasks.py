@@ -26,10 +26,11 @@ from users.models import TelegramUser
 logger = logging.getLogger(__name__)
 
 
-def _send(user: TelegramUser, build: Callable[[], str], markup: dict | None = None) -> SendStatus:
-    """Send a text built in the user's language; delivery problems are logged, never raised."""
+def _send(user: TelegramUser, build: Callable[[], str], build_markup: Callable[[], dict] | None = None) -> SendStatus:
+    """Send a text and buttons built in the user's language; delivery problems are logged, never raised."""
     with translation.override(user.language):
         text = build()
+        markup = build_markup() if build_markup else None
     try:
         return send_one(Outgoing(chat_id=user.telegram_id, text=text, reply_markup=markup))
     except SenderNotConfigured:
@@ -70,11 +71,12 @@ def checkout_open(payment_id: int, return_url: str) -> str:
             name=html.escape(name), amount=payment.amount_display(), email=html.escape(payment.receipt_email)
         )
 
-    with translation.override(user.language):
-        markup = keyboards.card_offer_json(
+    def build_markup() -> dict:
+        return keyboards.card_offer_json(
             amount=payment.amount_display(), confirmation_url=payment.confirmation_url, order=payment.public_id
         )
-    _send(user, build, markup)
+
+    _send(user, build, build_markup)
     return payment.status
 
 
@@ -198,7 +200,7 @@ def _notice(user: TelegramUser, kind: str, days_before: int, build: Callable[[],
     )
     if not claimed:
         return False
-    status = _send(user, build, keyboards.renew_json())
+    status = _send(user, build, keyboards.renew_json)
     services.premium_notice_done(
         user_id=user.pk, kind=kind, days_before=days_before, premium_until=user.premium_until, status=status
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import openai
 from django.conf import settings
 from django.utils import timezone
 
+from config.retry import backoff_delay
 from horoscopes.llm.cleaning import clean_text
 from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
 
@@ -150,7 +150,7 @@ class _Attempts:
 
     def pause(self, wanted: float | None = None) -> bool:
         """Wait before the next attempt; False when the deadline leaves no room for one."""
-        delay = wanted if wanted is not None else BACKOFF_SECONDS * 2 ** (self.count - 1) + random.uniform(0, 0.25)  # noqa: S311
+        delay = wanted if wanted is not None else backoff_delay(self.count, base=BACKOFF_SECONDS, jitter=0.25)
         if self.remaining() - delay < 1.0:
             return False
         time.sleep(delay)

@@ -147,6 +147,9 @@ def test_reminders_go_out_once_each(bot_settings, plans, settings):
         assert not texts_to(bot_settings, quiet.telegram_id)
     renew = bot_settings.sent_to(three.telegram_id)[0].params["reply_markup"]["inline_keyboard"][0][0]
     assert renew["callback_data"] == "pay:m"
+    assert renew["text"] == "💎 Продлить Премиум"
+    renew_en = bot_settings.sent_to(one.telegram_id)[0].params["reply_markup"]["inline_keyboard"][0][0]
+    assert renew_en["text"] == "💎 Renew Premium"
 
 
 def test_the_one_day_reminder_follows_the_three_day_one_and_a_renewal_starts_afresh(bot_settings, plans):
