@@ -6,7 +6,7 @@ import traceback
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import translation
-from telegram import ChatMember, Update
+from telegram import ChatMember, Message, Update
 
 from bot.context import BotContext
 from bot.menu import texts
@@ -15,6 +15,14 @@ from users.models import TelegramUser
 from users.services import TelegramProfile, language_guess, user_mark_blocked, user_touch
 
 logger = logging.getLogger(__name__)
+
+
+def message_of(update: Update) -> Message:
+    """The message an update carries; handlers registered for messages or buttons on messages always have one."""
+    message = update.effective_message
+    if message is None:
+        raise LookupError("This update carries no message")
+    return message
 
 
 async def user_load(update: Update, context: BotContext) -> None:

@@ -20,6 +20,13 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
         self.db_user: TelegramUser | None = None
 
     @property
+    def user(self) -> TelegramUser:
+        """The user the update came from; handlers only run for updates that have one (bot.common.user_load)."""
+        if self.db_user is None:
+            raise LookupError("No user was loaded for this update")
+        return self.db_user
+
+    @property
     def language(self) -> str:
         """The language to answer in."""
         return self.db_user.language if self.db_user else "ru"

@@ -20,5 +20,5 @@ async def updates_replay(update_ids: list[int]) -> dict[int, str]:
             await application.process_update(Update.de_json(payload, application.bot))
             await sync_to_async(update_finish)(update_id=update_id)
             status = await TelegramUpdate.objects.filter(update_id=update_id).values_list("status", flat=True).afirst()
-            results[update_id] = status
+            results[update_id] = status or ""
     return results

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -124,6 +125,7 @@ def payment_create(*, user_id: int, plan_id: int, provider: str, receipt_email: 
     plan = Plan.objects.filter(pk=plan_id, is_active=True).first()
     if plan is None:
         raise PaymentRefused("plan_unavailable")
+    price: int | Decimal | None
     if provider == Provider.STARS:
         price, currency = plan.price_stars, Currency.XTR
     else:
@@ -303,14 +305,14 @@ def payment_confirm_stars(
     payment.paid_at = now
     payment.error = ""
     payment.raw = {**payment.raw, "paid": raw}
-    if renewal:
+    if renewal and payment.subscription_id is not None:
         Subscription.objects.filter(pk=payment.subscription_id).update(
             expires_at=subscription_expires_at or now + timedelta(seconds=STARS_SUBSCRIPTION_PERIOD), renewed_at=now
         )
     elif payment.plan is not None and payment.plan.is_subscription:
         payment.subscription = Subscription.objects.create(
             user_id=user_id,
-            plan_id=payment.plan_id,
+            plan=payment.plan,
             charge_id=charge_id,
             expires_at=subscription_expires_at or now + timedelta(seconds=STARS_SUBSCRIPTION_PERIOD),
             created_at=now,
@@ -453,7 +455,7 @@ def _mark_refunded(payment: Payment, *, raw: dict, now: datetime) -> datetime | 
     before = TelegramUser.objects.select_for_update().get(pk=user_id).premium_until
     user = user_premium_extend(user_id=user_id, days=-payment.days, now=now)
     floor = min(before, now) if before else now
-    if user.premium_until < floor:
+    if user.premium_until is None or user.premium_until < floor:
         user.premium_until = floor
         user.save(update_fields=["premium_until"])
     if user.premium_until <= now:
@@ -583,7 +585,11 @@ def _reconcile_one(tx: StarTransaction, report: ReconcileReport, now: datetime) 
             if int(known.amount) != tx.amount:
                 report.problems.append(f"{tx.charge_id}: {tx.amount} ⭐ at Telegram, {int(known.amount)} ⭐ here")
             return
-        user = TelegramUser.objects.filter(telegram_id=tx.user_telegram_id).first()
+        user = (
+            TelegramUser.objects.filter(telegram_id=tx.user_telegram_id).first()
+            if tx.user_telegram_id is not None
+            else None
+        )
         if user is None:
             report.problems.append(f"{tx.charge_id}: paid by an unknown user {tx.user_telegram_id}")
             return
@@ -669,10 +675,12 @@ def payments_erase(user: TelegramUser) -> None:
     Payment.objects.filter(user=user).update(user=None, payer_ref=reference, receipt_email="")
     telegram_id = user.telegram_id
     for subscription in Subscription.objects.filter(user=user, canceled_at__isnull=True):
-        charge_id = subscription.charge_id
         transaction.on_commit(
-            lambda charge_id=charge_id: async_task(
-                "payments.tasks.subscription_stop", telegram_id=telegram_id, charge_id=charge_id
+            partial(
+                async_task,
+                "payments.tasks.subscription_stop",
+                telegram_id=telegram_id,
+                charge_id=subscription.charge_id,
             )
         )
     Subscription.objects.filter(user=user).update(user=None, canceled_at=timezone.now())

@@ -1,6 +1,7 @@
 """Staff view of the bot's users: search, filters, the profile, Premium grants and CSV export."""
 
 import csv
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -30,7 +31,7 @@ class PremiumFilter(admin.SimpleListFilter):
     title = _("Premium")
     parameter_name = "premium"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
         return [("yes", _("has Premium")), ("no", _("no Premium"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -47,7 +48,7 @@ class DateSetFilter(admin.SimpleListFilter):
 
     field = ""
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
         return [("yes", _("yes")), ("no", _("no"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -256,7 +257,7 @@ class TelegramUserAdmin(admin.ModelAdmin):
         url = reverse("admin:users_telegramuser_changelist") + f"?invited_by__id__exact={user.pk}"
         return format_html('<a href="{}">{}</a>', url, count)
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         # The "friends invited" link filters the list by inviter.
         if lookup == "invited_by__id__exact":
             return True

@@ -173,9 +173,9 @@ def _date_parts(text: str, today: date) -> tuple[int, int, int] | None:
             match = pattern.fullmatch(candidate)
             if match is None:
                 continue
-            month = _month_number(match[month_group])
-            if month is not None:
-                return _full_year(match[3], today), month, int(match[day_group])
+            named = _month_number(match[month_group])
+            if named is not None:
+                return _full_year(match[3], today), named, int(match[day_group])
     return None
 
 

@@ -132,7 +132,7 @@ class Console:
             },
         }
 
-    def update_for(self, line: str) -> dict | str | None:
+    def update_for(self, line: str) -> "dict | str | Checkout | None":
         """The update a typed line stands for, a message for the person, or None for nothing."""
         line = line.strip()
         if not line:

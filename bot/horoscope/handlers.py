@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 BIRTH_STATE = "horoscope:birth_date"
 RESUME_PERSONAL = "horoscope_personal"
-_DATE_ERRORS = {
+_DATE_ERRORS: dict[str, object] = {
     ParseError.IMPOSSIBLE_DATE: t.BIRTH_DATE_IMPOSSIBLE,
     ParseError.FUTURE: t.BIRTH_DATE_FUTURE,
     ParseError.TOO_OLD: t.BIRTH_DATE_TOO_OLD,
@@ -60,7 +60,7 @@ async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None 
 
 async def horoscope_show(update: Update, context: BotContext, *, sign: str | None = None) -> None:
     """Today's horoscope (the user's local date) for their sign, or the question which sign they are."""
-    user = context.db_user
+    user = context.user
     sign = sign or services.user_sign_known(user)
     if not sign:
         await _ask_sign(update, context)
@@ -78,7 +78,7 @@ async def horoscope_command(update: Update, context: BotContext) -> None:
 
 async def _ask_sign(update: Update, context: BotContext) -> None:
     """Twelve sign buttons, and a typed birth date is accepted too."""
-    user = context.db_user
+    user = context.user
     await sync_to_async(user_state_set)(user=user, state=BIRTH_STATE)
     keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
     await _reply(update, str(t.ASK_SIGN), keyboard)
@@ -86,14 +86,14 @@ async def _ask_sign(update: Update, context: BotContext) -> None:
 
 async def birth_date_message(update: Update, context: BotContext) -> None:
     """A typed answer to "which sign are you?": a birth date, from which the sign follows."""
-    user = context.db_user
+    user = context.user
     text = update.effective_message.text
     if not text:
         await _ask_sign(update, context)
         return
     result = parse_birth_date(text, today=user_local_date(user))
     if not result.ok:
-        problem = _DATE_ERRORS.get(result.error, t.BIRTH_DATE_NOT_UNDERSTOOD)
+        problem = _DATE_ERRORS.get(result.error or "", t.BIRTH_DATE_NOT_UNDERSTOOD)
         keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
         await _reply(update, str(problem), keyboard)
         return
@@ -128,7 +128,7 @@ async def horoscope_signs_callback(update: Update, context: BotContext) -> None:
         await horoscope_other_callback(update, context)
         return
     query = update.callback_query
-    user = context.db_user
+    user = context.user
     await query.answer()
     day = _parse_day(args[1]) or user_local_date(user)
     keyboard = view.signs_keyboard(action=view.VIEW, day=day, back_sign=args[0], language=user.language)
@@ -144,7 +144,7 @@ async def horoscope_mine_callback(update: Update, context: BotContext) -> None:
         return
     query = update.callback_query
     await query.answer()
-    user = await sync_to_async(services.horoscope_sign_remember)(user_id=context.db_user.pk, sign=args[0])
+    user = await sync_to_async(services.horoscope_sign_remember)(user_id=context.user.pk, sign=args[0])
     context.db_user = user
     with contextlib.suppress(BadRequest):
         await query.edit_message_text(t.SIGN_SAVED.format(sign=name(SIGN_NAMES, args[0], user.language)))
@@ -173,7 +173,7 @@ def _parse_day(code: str) -> date | None:
 async def _show_day(update: Update, context: BotContext, sign: str, code: str) -> None:
     """Show a sign's horoscope in place of the message; only today and tomorrow (the user's local dates)."""
     query = update.callback_query
-    user = context.db_user
+    user = context.user
     today = user_local_date(user)
     day = _parse_day(code)
     if day is None or not today <= day <= today + timedelta(days=1):
@@ -192,7 +192,7 @@ async def _show_day(update: Update, context: BotContext, sign: str, code: str) -
 
 async def personal_show(update: Update, context: BotContext) -> None:
     """The personal horoscope: Premium only; written in the background and sent when ready."""
-    user = context.db_user
+    user = context.user
     if not user_is_premium(user):
         # The Premium screen of the payments feature: its bare prefix.
         button = buttons.callback(t.BUTTON_PREMIUM, callback_data.PREMIUM)

@@ -28,7 +28,7 @@ async def language_callback(update: Update, context: BotContext) -> None:
         await query.answer()
         await query.message.reply_text(str(texts.CHOOSE_LANGUAGE), reply_markup=keyboards.language_choice())
         return
-    user = context.db_user
+    user = context.user
     try:
         await sync_to_async(user_set_language)(user=user, language=values[0])
     except ValueError:
@@ -44,11 +44,11 @@ async def language_callback(update: Update, context: BotContext) -> None:
 async def menu_message(update: Update, context: BotContext) -> None:
     """Route a main-menu button to its section."""
     action = keyboards.menu_actions().get(update.effective_message.text or "")
-    user = context.db_user
-    if user is not None and user.state:
+    user = context.user
+    if user.state:
         # A menu button leaves whatever question was open: its next message is not an answer to it.
         await sync_to_async(user_state_set)(user=user)
-    handler = context.routes.menu.get(action)
+    handler = context.routes.menu.get(action) if action else None
     if handler is None:
         await update.effective_message.reply_text(str(texts.SECTION_SOON), reply_markup=keyboards.main_menu())
         return
@@ -57,7 +57,7 @@ async def menu_message(update: Update, context: BotContext) -> None:
 
 async def state_or_unknown_message(update: Update, context: BotContext) -> None:
     """Hand the message to the question the user was asked, or answer with a hint and the menu."""
-    state = context.db_user.state if context.db_user else ""
+    state = context.user.state if context.user else ""
     handler = context.routes.states.get(state) if state else None
     if handler is not None:
         await handler(update, context)

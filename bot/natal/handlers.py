@@ -27,7 +27,7 @@ PREMIUM_OFFER = _(
 
 async def natal_show(update: Update, context: BotContext) -> None:
     """Send the user's chart: the wheel and summary now; for Premium users the interpretation follows."""
-    user = context.db_user
+    user = context.user
     message = update.effective_message
     if not user_birth_data_complete(user):
         await birth_data_request(update, context, resume=RESUME_NATAL)

@@ -59,9 +59,9 @@ async def start_command(update: Update, context: BotContext) -> None:
     if context.db_user is None:
         return
     if context.args:
-        context.db_user = await sync_to_async(user_record_start)(user_id=context.db_user.pk, payload=context.args[0])
-    if context.db_user.onboarded_at is not None:
-        if context.db_user.state:
+        context.db_user = await sync_to_async(user_record_start)(user_id=context.user.pk, payload=context.args[0])
+    if context.user.onboarded_at is not None:
+        if context.user.state:
             await state_set(context)
         await send(update, texts.GREETING_BACK.format(name=html.escape(_first_name(update))), keyboards.main_menu())
         return
@@ -113,9 +113,9 @@ async def language_callback(update: Update, context: BotContext) -> None:
 async def _language_chosen(update: Update, context: BotContext, language: str) -> None:
     # A forged button keeps the guessed language.
     with contextlib.suppress(ValueError):
-        context.db_user = await sync_to_async(user_set_language)(user=context.db_user, language=language)
-    translation.activate(context.db_user.language)
-    context.db_user = await sync_to_async(user_consent_record)(user_id=context.db_user.pk)
+        context.db_user = await sync_to_async(user_set_language)(user=context.user, language=language)
+    translation.activate(context.user.language)
+    context.db_user = await sync_to_async(user_consent_record)(user_id=context.user.pk)
     await birth_data_request(update, context, resume=RESUME_NOTIFY, skippable=True)
 
 
@@ -127,10 +127,10 @@ async def language_message(update: Update, context: BotContext) -> None:
         if folded in words:
             await _language_chosen(update, context, language)
             return
-    parsed = parse_birth_date(text, today=user_local_date(context.db_user)) if text else None
+    parsed = parse_birth_date(text, today=user_local_date(context.user)) if text else None
     if parsed is not None and (parsed.ok or parsed.error != ParseError.UNRECOGNISED):
         # They skipped ahead to the date (even a wrong one): keep the guessed language and answer about the date.
-        context.db_user = await sync_to_async(user_consent_record)(user_id=context.db_user.pk)
+        context.db_user = await sync_to_async(user_consent_record)(user_id=context.user.pk)
         await state_set(context, profile_flow.STATE_DATE, {"resume": RESUME_NOTIFY, "skippable": True, "skipped": []})
         await profile_flow.birth_date_message(update, context)
         return
@@ -139,7 +139,7 @@ async def language_message(update: Update, context: BotContext) -> None:
 
 async def onboarding_notify(update: Update, context: BotContext) -> None:
     """After the birth data: guess the current time zone from the birthplace and ask for the daily time."""
-    user = context.db_user
+    user = context.user
     # Guess only for someone who never chose a zone or a time: the birthplace is where most people still live.
     if user.birth_tz and user.notify_changed_at is None and user.birth_tz != user.current_tz:
         context.db_user = await sync_to_async(user_set_current_tz)(user_id=user.pk, tz=user.birth_tz)
@@ -148,7 +148,7 @@ async def onboarding_notify(update: Update, context: BotContext) -> None:
 
 async def onboarding_finish(update: Update, context: BotContext) -> None:
     """Onboarding is done: the main menu."""
-    context.db_user = await sync_to_async(user_onboarding_complete)(user_id=context.db_user.pk)
+    context.db_user = await sync_to_async(user_onboarding_complete)(user_id=context.user.pk)
     await send(update, t.DONE, keyboards.main_menu())
 
 

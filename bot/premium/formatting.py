@@ -11,8 +11,11 @@ from users.models import TelegramUser
 from users.selectors import user_local_now
 
 
-def user_date(user: TelegramUser, moment: datetime) -> str:
+def user_date(user: TelegramUser, moment: datetime | None) -> str:
     """A moment as the user's calendar date, e.g. "12 марта 2026" or "12 March 2026"."""
+    if moment is None:
+        # Callers show dates they have just checked (an active Premium, a subscription's end).
+        raise ValueError("No date to show")
     return date_format(user_local_now(user, moment), "j E Y")
 
 

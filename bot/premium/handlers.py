@@ -101,7 +101,7 @@ def _premium_screen(user: TelegramUser) -> tuple[str, InlineKeyboardMarkup | Non
 
 async def premium_command(update: Update, context: BotContext) -> None:
     """/premium and the menu button: what Premium gives, the user's end date, the plans."""
-    text, markup = await sync_to_async(_premium_screen)(context.db_user)
+    text, markup = await sync_to_async(_premium_screen)(context.user)
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
@@ -135,7 +135,7 @@ def _paysupport_text(user: TelegramUser) -> str:
 
 async def paysupport_command(update: Update, context: BotContext) -> None:
     """/paysupport: how to get help with a payment, and the user's latest order numbers."""
-    text = await sync_to_async(_paysupport_text)(context.db_user)
+    text = await sync_to_async(_paysupport_text)(context.user)
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=menu.main_menu())
 
 
@@ -164,7 +164,7 @@ async def premium_stars_callback(update: Update, context: BotContext) -> None:
     if plan_id is None:
         return
     query = update.callback_query
-    user = context.db_user
+    user = context.user
     try:
         payment = await sync_to_async(payment_create)(user_id=user.pk, plan_id=plan_id, provider=Provider.STARS)
     except PaymentRefused:
@@ -193,7 +193,7 @@ async def premium_stars_callback(update: Update, context: BotContext) -> None:
 
 
 async def _send_subscription_link(update: Update, context: BotContext, payment: Payment) -> None:
-    user = context.db_user
+    user = context.user
     existing = await sync_to_async(selectors.user_subscription)(user_id=user.pk)
     if existing is not None:
         await sync_to_async(payment_fail)(payment_id=payment.pk, error="already subscribed")
@@ -230,7 +230,7 @@ async def premium_card_callback(update: Update, context: BotContext) -> None:
     if plan_id is None:
         return
     query = update.callback_query
-    user = context.db_user
+    user = context.user
     plan = await sync_to_async(selectors.plan_for_sale)(plan_id=plan_id)
     if plan is None or not plan.price_rub or plan.is_subscription:
         await query.answer(str(t.PLAN_GONE))
@@ -249,7 +249,7 @@ async def premium_card_callback(update: Update, context: BotContext) -> None:
 
 async def email_message(update: Update, context: BotContext) -> None:
     """The receipt e-mail for a card payment."""
-    user = context.db_user
+    user = context.user
     email = (update.effective_message.text or "").strip()
     try:
         validate_email(email)
@@ -265,7 +265,7 @@ async def premium_known_email_callback(update: Update, context: BotContext) -> N
     if plan_id is None:
         return
     await update.callback_query.answer()
-    email = await sync_to_async(selectors.user_receipt_email)(user_id=context.db_user.pk)
+    email = await sync_to_async(selectors.user_receipt_email)(user_id=context.user.pk)
     if not email:
         await premium_command(update, context)
         return
@@ -274,7 +274,7 @@ async def premium_known_email_callback(update: Update, context: BotContext) -> N
 
 async def _card_start(update: Update, context: BotContext, *, plan_id: int, email: str) -> None:
     """Create the card payment; the worker opens it at the provider and sends the payment page."""
-    user = context.db_user
+    user = context.user
     await sync_to_async(user_state_set)(user=user)
     provider = card_provider()
     if provider is None:
@@ -296,8 +296,8 @@ async def _card_start(update: Update, context: BotContext, *, plan_id: int, emai
 async def premium_cancel_callback(update: Update, context: BotContext) -> None:
     """Cancel under the e-mail question (pay:x): back to the plans."""
     await update.callback_query.answer()
-    if context.db_user.state == EMAIL_STATE:
-        await sync_to_async(user_state_set)(user=context.db_user)
+    if context.user.state == EMAIL_STATE:
+        await sync_to_async(user_state_set)(user=context.user)
     if update.callback_query.message and update.callback_query.message.reply_markup:
         await update.callback_query.edit_message_reply_markup(reply_markup=None)
     await premium_command(update, context)
@@ -306,7 +306,7 @@ async def premium_cancel_callback(update: Update, context: BotContext) -> None:
 async def premium_check_callback(update: Update, context: BotContext) -> None:
     """ "I have paid" (pay:k:<order>): look the card payment up now instead of waiting for the background check."""
     query = update.callback_query
-    user = context.db_user
+    user = context.user
     values = callback_data.arguments(query.data)
     if not values:
         await query.answer()
@@ -339,7 +339,7 @@ async def _own_subscription(update: Update, context: BotContext) -> Subscription
     if subscription_id is None:
         return None
     subscription = await sync_to_async(selectors.user_subscription_by_id)(
-        user_id=context.db_user.pk, subscription_id=subscription_id
+        user_id=context.user.pk, subscription_id=subscription_id
     )
     if subscription is None:
         await update.callback_query.answer()
@@ -350,7 +350,7 @@ async def _own_subscription(update: Update, context: BotContext) -> Subscription
 async def premium_renewal_off_callback(update: Update, context: BotContext) -> None:
     """ "Turn off auto-renewal" (pay:u:<subscription id>), then its answer (pay:u:<id>:y or :n)."""
     query = update.callback_query
-    user = context.db_user
+    user = context.user
     subscription = await _own_subscription(update, context)
     if subscription is None:
         return
@@ -383,7 +383,7 @@ async def premium_renewal_on_callback(update: Update, context: BotContext) -> No
 
 
 async def _set_renewal(update: Update, context: BotContext, subscription: Subscription, *, renews: bool) -> None:
-    user = context.db_user
+    user = context.user
     try:
         await context.bot.edit_user_star_subscription(
             user_id=user.telegram_id, telegram_payment_charge_id=subscription.charge_id, is_canceled=not renews
@@ -424,7 +424,7 @@ async def successful_payment_message(update: Update, context: BotContext) -> Non
     """Telegram took the Stars: grant Premium once per charge and thank the user."""
     message = update.effective_message
     paid = message.successful_payment
-    user = context.db_user
+    user = context.user
     result = await sync_to_async(payment_confirm_stars)(
         payload=paid.invoice_payload,
         user_id=user.pk,
@@ -463,7 +463,7 @@ async def refunded_payment_message(update: Update, context: BotContext) -> None:
     )
     if outcome is None or not outcome.changed:
         return
-    user = await sync_to_async(user_by_id)(user_id=context.db_user.pk)
+    user = await sync_to_async(user_by_id)(user_id=context.user.pk)
     await update.effective_message.reply_text(refund_text(user, outcome.payment), parse_mode=ParseMode.HTML)
 
 

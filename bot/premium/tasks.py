@@ -8,7 +8,8 @@ import html
 import logging
 import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -94,15 +95,15 @@ def payment_check_and_tell(payment_id: int) -> str:
         status = result.status
         if result.granted:
             return status
-    payment = Payment.objects.select_related("user").get(pk=payment_id)
-    if payment.user is None:
+    user = Payment.objects.select_related("user").get(pk=payment_id).user
+    if user is None:
         return status
     if status == PaymentStatus.CANCELED:
-        _send(payment.user, lambda: str(t.CHECK_CANCELED))
+        _send(user, lambda: str(t.CHECK_CANCELED))
     elif status == PaymentStatus.SUCCEEDED:
-        _send(payment.user, lambda: t.CHECK_ALREADY.format(date=user_date(payment.user, payment.user.premium_until)))
+        _send(user, lambda: t.CHECK_ALREADY.format(date=user_date(user, user.premium_until)))
     else:
-        _send(payment.user, lambda: str(t.CHECK_PENDING))
+        _send(user, lambda: str(t.CHECK_PENDING))
     return status
 
 
@@ -131,9 +132,10 @@ def payment_notify(payment_id: int) -> str:
 def refund_notify(payment_id: int) -> str:
     """Tell the user their payment was refunded and what it means for Premium."""
     payment = Payment.objects.select_related("user").get(pk=payment_id)
-    if payment.user is None:
+    user = payment.user
+    if user is None:
         return "skipped"
-    return _send(payment.user, lambda: refund_text(payment.user, payment))
+    return _send(user, lambda: refund_text(user, payment))
 
 
 # --- Reconciliation and staff reports ------------------------------------------------------------------------
@@ -178,7 +180,7 @@ def premium_notices() -> dict[str, int]:
     for index, days in enumerate(tiers):
         lower = tiers[index + 1] if index + 1 < len(tiers) else 0
         for user in selectors.users_for_reminder(days_before=days, days_after=lower, now=now).iterator():
-            if _notice(user, ReminderKind.BEFORE_END, days, lambda user=user: _reminder_text(user, now)):
+            if _notice(user, ReminderKind.BEFORE_END, days, partial(_reminder_text, user, now)):
                 counts["reminded"] += 1
     for user in selectors.users_premium_ended(since=now - timedelta(days=2), now=now).iterator():
         if user.blocked_at is None and _notice(user, ReminderKind.ENDED, 0, lambda: str(t.PREMIUM_ENDED)):
@@ -188,13 +190,15 @@ def premium_notices() -> dict[str, int]:
     return counts
 
 
-def _reminder_text(user: TelegramUser, now) -> str:
+def _reminder_text(user: TelegramUser, now: datetime) -> str:
+    assert user.premium_until is not None  # the reminder selectors only return users with Premium
     days_left = max(1, math.ceil((user.premium_until - now) / timedelta(days=1)))
     return t.REMINDER.format(date=user_date(user, user.premium_until), days=t.days_text(days_left))
 
 
 def _notice(user: TelegramUser, kind: str, days_before: int, build: Callable[[], str]) -> bool:
     """Send one notice unless it was sent before for this end date."""
+    assert user.premium_until is not None  # the reminder selectors only return users with an end date
     claimed = services.premium_notice_claim(
         user_id=user.pk, kind=kind, days_before=days_before, premium_until=user.premium_until
     )

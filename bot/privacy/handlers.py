@@ -41,7 +41,7 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 
 async def my_data_send(update: Update, context: BotContext) -> None:
     """Send the user everything stored about them as a JSON document."""
-    user = context.db_user
+    user = context.user
     if user is None:
         return
     document = await sync_to_async(person_export)(user_id=user.pk)
@@ -59,7 +59,7 @@ async def my_data_command(update: Update, context: BotContext) -> None:
 
 async def delete_ask(update: Update, context: BotContext) -> None:
     """Explain what erasing means and ask to confirm."""
-    user = context.db_user
+    user = context.user
     if user is None:
         return
     text = str(t.DELETE_CONFIRM)
@@ -98,7 +98,7 @@ async def privacy_erase_callback(update: Update, context: BotContext) -> None:
     if time.time() - asked_at > CONFIRM_VALID_SECONDS:
         await send(update, t.DELETE_EXPIRED)
         return
-    await sync_to_async(person_erase)(user_id=context.db_user.pk)
+    await sync_to_async(person_erase)(user_id=context.user.pk)
     # Nothing later in this update may write the erased user back.
     context.db_user = None
     await send(update, t.DELETED, ReplyKeyboardRemove())

@@ -15,7 +15,15 @@ from datetime import date, datetime, time, tzinfo
 
 from asgiref.sync import sync_to_async
 from django.utils import timezone
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
@@ -95,17 +103,20 @@ DOMINANT_POPULATION = 20
 QUERY_ECHO_CHARS = 40
 
 
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+
+
 # --- Small helpers shared by the profile, onboarding and privacy handlers ----------------------------
 
 
-async def send(update: Update, text: object, markup: object = None) -> None:
+async def send(update: Update, text: object, markup: ReplyMarkup | None = None) -> None:
     """Send an HTML message to the chat of the update (a message or a button press)."""
     await update.effective_chat.send_message(str(text), parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def state_set(context: BotContext, state: str = "", data: dict | None = None) -> None:
     """Remember the question the user is answering (or forget it)."""
-    context.db_user = await sync_to_async(user_state_set)(user=context.db_user, state=state, data=data)
+    context.db_user = await sync_to_async(user_state_set)(user=context.user, state=state, data=data)
 
 
 async def drop_buttons(query: CallbackQuery) -> None:
@@ -121,8 +132,10 @@ async def drop_buttons(query: CallbackQuery) -> None:
 async def callback_values(update: Update, context: BotContext, states: tuple[str, ...] | None) -> list[str] | None:
     """Answer a button press; its values when the user is still at one of `states`, else None (stale)."""
     query = update.callback_query
+    if query is None:
+        return None
     _, values = callback_data.parse(query.data)
-    if context.db_user is None or (states is not None and context.db_user.state not in states):
+    if context.db_user is None or (states is not None and context.user.state not in states):
         await query.answer(str(texts.BUTTON_OUTDATED))
         return None
     await query.answer()
@@ -193,7 +206,7 @@ def _time_buttons(data: dict) -> InlineKeyboardMarkup | None:
 async def _birth_next(update: Update, context: BotContext, data: dict) -> None:
     if not data.get("only"):
         skipped = set(data.get("skipped", ()))
-        for step in user_birth_data_missing(context.db_user):
+        for step in user_birth_data_missing(context.user):
             if step not in skipped:
                 await _ask(update, context, step, data)
                 return
@@ -219,9 +232,9 @@ async def birth_date_message(update: Update, context: BotContext) -> None:
     if not text:
         await send(update, t.DATE_NOT_TEXT)
         return
-    result = parse_birth_date(text, today=user_local_date(context.db_user))
+    result = parse_birth_date(text, today=user_local_date(context.user))
     if not result.ok:
-        await send(update, t.DATE_ERRORS.get(result.error, t.DATE_ERRORS["unrecognised"]))
+        await send(update, t.DATE_ERRORS.get(result.error or "", t.DATE_ERRORS["unrecognised"]))
         return
     await _apply(update, context, "date", {"birth_date": result.value})
 
@@ -234,7 +247,7 @@ async def birth_time_message(update: Update, context: BotContext) -> None:
         return
     result = parse_time(text)
     if not result.ok:
-        await send(update, t.TIME_ERROR, _time_buttons(context.db_user.state_data or {}))
+        await send(update, t.TIME_ERROR, _time_buttons(context.user.state_data or {}))
         return
     await _apply(update, context, "time", {"birth_time": result.value})
 
@@ -256,16 +269,16 @@ async def birth_place_message(update: Update, context: BotContext) -> None:
         return
     matches = index.match(message.text, limit=5)
     if not matches:
-        markup = _flow_buttons(context.db_user.state_data or {}, "place")
+        markup = _flow_buttons(context.user.state_data or {}, "place")
         await send(update, t.PLACE_NOT_FOUND.format(query=echo(message.text)), markup)
         return
     chosen = dominant_place(matches, message.text)
     if chosen is not None:
         await _apply(update, context, "place", {"place": Birthplace.from_place(chosen, lang)})
         return
-    on_date = context.db_user.birth_date or user_local_date(context.db_user)
+    on_date = context.user.birth_date or user_local_date(context.user)
     rows = [[buttons.callback(m.place.label(lang, on_date), CB_PLACE, m.place.geoname_id)] for m in matches]
-    last = _flow_buttons(context.db_user.state_data or {}, "place")
+    last = _flow_buttons(context.user.state_data or {}, "place")
     if last is not None:
         rows.append(list(last.inline_keyboard[0]))
     example = f"{matches[0].place.name(lang)}, {matches[0].place.region(lang) or matches[0].place.country}"
@@ -324,8 +337,8 @@ async def flow_skip_callback(update: Update, context: BotContext) -> None:
     """ "Later" under a birth data question in onboarding: on to the next one."""
     if await callback_values(update, context, (STATE_DATE, STATE_TIME, STATE_PLACE)) is None:
         return
-    data = dict(context.db_user.state_data or {})
-    step = next(step for step, state in BIRTH_STATES.items() if state == context.db_user.state)
+    data = dict(context.user.state_data or {})
+    step = next(step for step, state in BIRTH_STATES.items() if state == context.user.state)
     data["skipped"] = [*data.get("skipped", []), step]
     await send(update, t.SKIPPED)
     await _birth_next(update, context, data)
@@ -335,7 +348,7 @@ async def flow_again_callback(update: Update, context: BotContext) -> None:
     """ "Enter another time" under the clock-change question."""
     if await callback_values(update, context, (STATE_MOMENT,)) is None:
         return
-    data = dict(context.db_user.state_data or {})
+    data = dict(context.user.state_data or {})
     data["carry"] = {k: v for k, v in data.pop("pending", {}).items() if k not in ("step", "birth_time")}
     await state_set(context, STATE_TIME, data)
     await send(update, t.ASK_TIME, _time_buttons(data))
@@ -345,7 +358,7 @@ async def flow_cancel_callback(update: Update, context: BotContext) -> None:
     """ "Cancel" under any question of this module."""
     if await callback_values(update, context, FLOW_STATES) is None:
         return
-    data = dict(context.db_user.state_data or {})
+    data = dict(context.user.state_data or {})
     if "back" in data:
         # Cancelling the time zone question opened from the daily time question goes back to that question.
         await _ask_notify(update, context, data["back"])
@@ -359,10 +372,10 @@ async def flow_cancel_callback(update: Update, context: BotContext) -> None:
 
 async def _apply(update: Update, context: BotContext, step: str, changes: dict, fold: int | None = None) -> None:
     """Save an answer (with what an earlier clock-change question carried over) and go on."""
-    data = dict(context.db_user.state_data or {})
+    data = dict(context.user.state_data or {})
     changes = {**_decode(data.pop("carry", {})), **changes}
     try:
-        context.db_user = await sync_to_async(user_set_birth_data)(user_id=context.db_user.pk, fold=fold, **changes)
+        context.db_user = await sync_to_async(user_set_birth_data)(user_id=context.user.pk, fold=fold, **changes)
     except BirthMomentUnclear as unclear:
         await _ask_moment(update, context, data, step, changes, unclear)
         return
@@ -375,7 +388,7 @@ async def _apply(update: Update, context: BotContext, step: str, changes: dict, 
 
 
 async def _confirm(update: Update, context: BotContext, step: str, data: dict, *, moment_chosen: bool) -> None:
-    user, lang = context.db_user, context.language
+    user, lang = context.user, context.language
     if moment_chosen and user.birth_time is not None and user.birth_utc is not None:
         local = user.birth_utc.astimezone(_zone(user.birth_tz))
         saved = t.MOMENT_SAVED.format(time=t.format_time(local.time()), offset=offset_text(local.utcoffset()))
@@ -383,6 +396,7 @@ async def _confirm(update: Update, context: BotContext, step: str, data: dict, *
         if step != "place":
             return
     if step == "date":
+        assert user.birth_date is not None  # just saved
         if data.get("resume") == RESUME_ONBOARDING:
             await send(update, sign_reveal(user.sign, user.birth_date, lang))
         else:
@@ -394,7 +408,7 @@ async def _confirm(update: Update, context: BotContext, step: str, data: dict, *
     elif step == "time":
         if user.birth_time_unknown:
             await send(update, t.TIME_UNKNOWN_SAVED)
-        elif not moment_chosen:
+        elif not moment_chosen and user.birth_time is not None:
             await send(update, t.TIME_SAVED.format(time=t.format_time(user.birth_time)))
     elif step == "place":
         place = html.escape(user_birthplace_name(user, lang))
@@ -439,7 +453,7 @@ def _on_cusp(sign: str, birth_date: date) -> bool:
 
 
 def _encode(changes: dict) -> dict:
-    out = {}
+    out: dict[str, object] = {}
     for key, value in changes.items():
         if isinstance(value, date | time):
             out[key] = value.isoformat()
@@ -451,7 +465,7 @@ def _encode(changes: dict) -> dict:
 
 
 def _decode(stored: dict) -> dict:
-    out = {}
+    out: dict[str, object] = {}
     for key, value in stored.items():
         if key == "birth_date" and value:
             out[key] = date.fromisoformat(value)
@@ -467,12 +481,14 @@ def _decode(stored: dict) -> dict:
 async def _ask_moment(
     update: Update, context: BotContext, data: dict, step: str, changes: dict, unclear: BirthMomentUnclear
 ) -> None:
-    user, lang = context.db_user, context.language
+    user, lang = context.user, context.language
     place: Birthplace | None = changes.get("place")
     tz = place.tz if place else user.birth_tz
     place_name = place.name if place else user.birth_place
     birth_date = changes.get("birth_date") or user.birth_date
     birth_time = changes.get("birth_time") or user.birth_time
+    # Only a known date and time can fall into a gap or a repeated hour.
+    assert birth_date is not None and birth_time is not None
     zone = _zone(tz)
     data = {**data, "pending": {"step": step, **_encode(changes)}}
     await state_set(context, STATE_MOMENT, data)
@@ -499,7 +515,7 @@ async def moment_callback(update: Update, context: BotContext) -> None:
     values = await callback_values(update, context, (STATE_MOMENT,))
     if values is None:
         return
-    data = context.db_user.state_data or {}
+    data = context.user.state_data or {}
     pending = dict(data.get("pending") or {})
     if not values or values[0] not in ("0", "1") or not pending:
         await send(update, t.ASK_TIME)
@@ -514,7 +530,7 @@ async def moment_message(update: Update, context: BotContext) -> None:
     if not text or not parse_time(text).ok:
         await send(update, t.MOMENT_USE_BUTTONS)
         return
-    data = dict(context.db_user.state_data or {})
+    data = dict(context.user.state_data or {})
     data["carry"] = {k: v for k, v in data.pop("pending", {}).items() if k not in ("step", "birth_time")}
     await state_set(context, STATE_TIME, data)
     await birth_time_message(update, context)
@@ -544,7 +560,7 @@ def tz_from_offset(text: str) -> str | None:
 
     None when the text is not an offset at all.
     """
-    compact = re.sub(r"\s+", "", text.casefold()).translate(str.maketrans({"−": "-", "–": "-", "—": "-"}))
+    compact = re.sub(r"\s+", "", text.casefold()).translate(str.maketrans("−–—", "---"))
     if compact in {"utc", "gmt"}:
         return "Etc/UTC"
     if compact in {"мск", "msk"}:
@@ -607,7 +623,7 @@ async def tz_message(update: Update, context: BotContext) -> None:
         await _tz_apply(update, context, chosen.tz)
         return
     lang = context.language
-    today = user_local_date(context.db_user)
+    today = user_local_date(context.user)
     rows = [[buttons.callback(m.place.label(lang, today), CB_TZ, m.place.geoname_id)] for m in matches]
     rows.append([buttons.callback(t.BUTTON_CANCEL, CB_FLOW, CANCEL)])
     await send(update, t.TZ_CHOOSE, InlineKeyboardMarkup(rows))
@@ -617,7 +633,7 @@ async def tz_ask_callback(update: Update, context: BotContext) -> None:
     """ "Change time zone" under the daily time question (ctz:ask)."""
     if await callback_values(update, context, (STATE_NOTIFY,)) is None:
         return
-    data = dict(context.db_user.state_data or {})
+    data = dict(context.user.state_data or {})
     await tz_request(update, context, resume=data.get("resume", ""), back=data)
 
 
@@ -634,8 +650,8 @@ async def tz_callback(update: Update, context: BotContext) -> None:
 
 
 async def _tz_apply(update: Update, context: BotContext, tz: str) -> None:
-    data = dict(context.db_user.state_data or {})
-    context.db_user = await sync_to_async(user_set_current_tz)(user_id=context.db_user.pk, tz=tz)
+    data = dict(context.user.state_data or {})
+    context.db_user = await sync_to_async(user_set_current_tz)(user_id=context.user.pk, tz=tz)
     await send(update, t.TZ_SAVED.format(tz=html.escape(tz_label(tz, context.language)), now=_now_text(context)))
     if "back" in data:
         await _ask_notify(update, context, data["back"])
@@ -644,7 +660,7 @@ async def _tz_apply(update: Update, context: BotContext, tz: str) -> None:
 
 
 def _now_text(context: BotContext) -> str:
-    return t.format_time(user_local_now(context.db_user).time())
+    return t.format_time(user_local_now(context.user).time())
 
 
 # --- Daily notification time ----------------------------------------------------------------------------
@@ -657,7 +673,7 @@ async def notify_request(update: Update, context: BotContext, *, resume: str, ca
 
 async def _ask_notify(update: Update, context: BotContext, data: dict) -> None:
     await state_set(context, STATE_NOTIFY, data)
-    label = html.escape(tz_label(context.db_user.current_tz, context.language))
+    label = html.escape(tz_label(context.user.current_tz, context.language))
     await send(update, t.ASK_NOTIFY.format(tz=label, now=_now_text(context)), _notify_buttons(data))
 
 
@@ -682,14 +698,14 @@ async def notify_message(update: Update, context: BotContext) -> None:
         if place is None:
             await send(update, t.PLACE_PIN_NOTHING)
             return
-        data = dict(context.db_user.state_data or {})
+        data = dict(context.user.state_data or {})
         await state_set(context, STATE_TZ, {"resume": data.get("resume", ""), "back": data})
         await _tz_apply(update, context, place.tz)
         return
     text = message.text
     result = parse_time(text) if text else None
     if result is None or not result.ok:
-        await send(update, t.NOTIFY_TIME_ERROR, _notify_buttons(context.db_user.state_data or {}))
+        await send(update, t.NOTIFY_TIME_ERROR, _notify_buttons(context.user.state_data or {}))
         return
     await _notify_apply(update, context, result.value)
 
@@ -716,13 +732,13 @@ async def notify_callback(update: Update, context: BotContext) -> None:
 
 
 async def _notify_apply(update: Update, context: BotContext, at: time | None) -> None:
-    data = dict(context.db_user.state_data or {})
+    data = dict(context.user.state_data or {})
     if at is None:
-        context.db_user = await sync_to_async(user_set_notify)(user_id=context.db_user.pk, enabled=False)
+        context.db_user = await sync_to_async(user_set_notify)(user_id=context.user.pk, enabled=False)
         await send(update, t.NOTIFY_OFF)
     else:
-        context.db_user = await sync_to_async(user_set_notify)(user_id=context.db_user.pk, enabled=True, at=at)
-        label = html.escape(tz_label(context.db_user.current_tz, context.language))
+        context.db_user = await sync_to_async(user_set_notify)(user_id=context.user.pk, enabled=True, at=at)
+        label = html.escape(tz_label(context.user.current_tz, context.language))
         await send(update, t.NOTIFY_SAVED.format(time=t.format_time(at), tz=label))
     await resume_flow(update, context, data)
 

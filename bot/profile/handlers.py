@@ -53,7 +53,7 @@ LANGUAGE = "lang"
 INVITE = "invite"
 DATA = "data"
 DELETE = "delete"
-LANGUAGE_NAMES = {Language.RU: "Русский", Language.EN: "English"}
+LANGUAGE_NAMES: dict[str, str] = {Language.RU: "Русский", Language.EN: "English"}
 
 
 def profile_text(user: TelegramUser, lang: str) -> str:
@@ -128,9 +128,9 @@ async def profile_show(update: Update, context: BotContext) -> None:
     """Show the profile card (/profile, the menu button, and after each change)."""
     if context.db_user is None:
         return
-    if context.db_user.state:
+    if context.user.state:
         await state_set(context)
-    await send(update, profile_text(context.db_user, context.language), profile_buttons(context.db_user))
+    await send(update, profile_text(context.user, context.language), profile_buttons(context.user))
 
 
 async def _pressed(update: Update, context: BotContext) -> bool:
@@ -213,9 +213,9 @@ async def profile_other_callback(update: Update, context: BotContext) -> None:
 
 async def _notify_toggle(update: Update, context: BotContext) -> None:
     """Turn the daily notification on or off and redraw the card in place."""
-    user = context.db_user
+    user = context.user
     context.db_user = await sync_to_async(user_set_notify)(user_id=user.pk, enabled=not user.notify_enabled)
-    user = context.db_user
+    user = context.user
     notice = t.NOTIFY_ON.format(time=t.format_time(user.notify_time)) if user.notify_enabled else t.NOTIFY_OFF
     query = update.callback_query
     await query.answer(str(notice))
@@ -235,17 +235,17 @@ async def _language(update: Update, context: BotContext, values: list[str]) -> N
         await send(update, texts.CHOOSE_LANGUAGE, choice)
         return
     try:
-        context.db_user = await sync_to_async(user_set_language)(user=context.db_user, language=values[0])
+        context.db_user = await sync_to_async(user_set_language)(user=context.user, language=values[0])
     except ValueError:
         return
     # The whole interface follows at once: the menu keyboard, then the card.
-    translation.activate(context.db_user.language)
+    translation.activate(context.user.language)
     await send(update, texts.LANGUAGE_CHANGED, keyboards.main_menu())
     await profile_show(update, context)
 
 
 async def _invite(update: Update, context: BotContext) -> None:
-    user = context.db_user
+    user = context.user
     code = await sync_to_async(user_invite_code)(user_id=user.pk)
     count = await sync_to_async(user_invited_count)(user)
     joined = translation.ngettext(

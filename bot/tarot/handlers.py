@@ -11,12 +11,13 @@ from datetime import timedelta
 
 from asgiref.sync import sync_to_async
 from django.utils import timezone, translation
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import routing
+from bot.common import message_of
 from bot.context import BotContext
 from bot.sender import split_text, visible_length
 from bot.tarot import keyboards, texts
@@ -62,7 +63,7 @@ logger = logging.getLogger(__name__)
 
 # Short codes in callback data for the reading kinds that take a question.
 KIND_CODES = {"3": TarotReading.Kind.THREE, "cc": TarotReading.Kind.CELTIC_CROSS}
-CODE_OF_KIND = {kind: code for code, kind in KIND_CODES.items()}
+CODE_OF_KIND: dict[str, str] = {kind: code for code, kind in KIND_CODES.items()}
 CAPTION_LIMIT = 1024
 # A repeat of a reading's request within this time is taken as a double tap while the first is still showing.
 SHOWING_GRACE = timedelta(seconds=30)
@@ -221,7 +222,7 @@ def _largest_file_id(message: Message) -> str:
 
 async def tarot_menu(update: Update, context: BotContext) -> None:
     """The tarot section: what there is and how many readings are left today."""
-    user = context.db_user
+    user = context.user
     if user.state.startswith("tarot:"):
         await sync_to_async(tarot_question_forget)(user_id=user.pk)
     allowance = await sync_to_async(tarot_allowance)(user)
@@ -236,17 +237,17 @@ async def tarot_menu(update: Update, context: BotContext) -> None:
 
 async def tarot_day(update: Update, context: BotContext) -> None:
     """Show the card of the day: drawn once per local day and stored, the same card all day."""
-    user = context.db_user
+    user = context.user
     local_date = tarot_local_date(user)
     reading, _created = await sync_to_async(tarot_day_card_draw)(user_id=user.pk, local_date=local_date)
-    await _send_day_card(update.effective_message, reading, lang=_lang(), reply_markup=keyboards.after_day_keyboard())
+    await _send_day_card(message_of(update), reading, lang=_lang(), reply_markup=keyboards.after_day_keyboard())
 
 
 # --- readings on a question ----------------------------------------------------------------------------------
 
 
 async def _limit_reply(message: Message, context: BotContext, allowance: Allowance) -> None:
-    wait = texts.wait_text(tarot_time_to_midnight(context.db_user))
+    wait = texts.wait_text(tarot_time_to_midnight(context.user))
     if allowance.premium:
         await message.reply_text(
             texts.LIMIT_PREMIUM.format(limit=allowance.limit, wait=wait),
@@ -269,8 +270,8 @@ async def _premium_offer(message: Message) -> None:
 
 async def tarot_ask(update: Update, context: BotContext, kind: str) -> None:
     """Start a reading: check what is allowed, then ask for the question (with a "no question" button)."""
-    user = context.db_user
-    message = update.effective_message
+    user = context.user
+    message = message_of(update)
     if kind == TarotReading.Kind.CELTIC_CROSS and not user_is_premium(user):
         await _premium_offer(message)
         return
@@ -291,8 +292,8 @@ async def _draw_and_show(
     update: Update, context: BotContext, *, kind: str, question: str, idempotency_key: str, prompt_id: int | None
 ) -> None:
     """Draw (or find, for a repeat) the reading, show its cards at once, and queue the interpretation."""
-    user = context.db_user
-    message = update.effective_message
+    user = context.user
+    message = message_of(update)
     query = update.callback_query
     try:
         result = await sync_to_async(tarot_reading_draw)(
@@ -349,7 +350,7 @@ async def _drop_buttons(context: BotContext, chat_id: int, message_id: int) -> N
         await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
 
 
-async def _answer(query: object, text: str | None = None) -> None:
+async def _answer(query: CallbackQuery | None, text: str | None = None) -> None:
     if query is None:
         return
     # A press too old to answer still gets the reply that follows.
@@ -359,8 +360,8 @@ async def _answer(query: object, text: str | None = None) -> None:
 
 async def tarot_question_message(update: Update, context: BotContext) -> None:
     """The user typed their question (conversation state tarot:question)."""
-    user = context.db_user
-    message = update.effective_message
+    user = context.user
+    message = message_of(update)
     data = user.state_data if isinstance(user.state_data, dict) else {}
     kind = data.get("kind")
     if kind not in CODE_OF_KIND:
@@ -408,7 +409,7 @@ def _history_deck(history: HistoryPage) -> dict[str, Card]:
 
 async def tarot_history(update: Update, context: BotContext, page: int, *, edit: bool) -> None:
     """A page of the user's readings as buttons; turning the page edits the same message."""
-    history = await sync_to_async(tarot_history_page)(context.db_user, page=page)
+    history = await sync_to_async(tarot_history_page)(context.user, page=page)
     if not history.total:
         await update.effective_message.reply_text(str(texts.HISTORY_EMPTY), reply_markup=keyboards.day_keyboard())
         return
@@ -427,13 +428,13 @@ async def tarot_history(update: Update, context: BotContext, page: int, *, edit:
 
 async def tarot_open(update: Update, context: BotContext, reading_id: int) -> None:
     """Show a past reading again: its picture (by file id when we have it) and its interpretation."""
-    reading = await sync_to_async(tarot_reading_for_user)(context.db_user, reading_id)
+    reading = await sync_to_async(tarot_reading_for_user)(context.user, reading_id)
     if reading is None:
         await _answer(update.callback_query, str(texts.READING_GONE))
         return
     await _answer(update.callback_query)
     lang = _lang()
-    message = update.effective_message
+    message = message_of(update)
     if reading.kind == TarotReading.Kind.DAY:
         await _send_day_card(message, reading, lang=lang, reply_markup=None)
         return

@@ -163,7 +163,8 @@ class GenerationLogAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        context: dict = getattr(response, "context_data", {})
+        changelist = context.get("cl")
         if changelist is not None:
             totals = changelist.queryset.aggregate(
                 calls=Count("id"),
@@ -174,7 +175,7 @@ class GenerationLogAdmin(ReadOnlyAdmin):
                 tokens_out=Sum("tokens_out"),
                 cost=Sum("cost"),
             )
-            response.context_data["daily_summary"] = [
+            context["daily_summary"] = [
                 (_("records"), totals["calls"]),
                 (_("LLM answers"), totals["llm_ok"]),
                 (_("failed or unusable"), totals["failed"]),
@@ -226,7 +227,8 @@ class PushDeliveryAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        context: dict = getattr(response, "context_data", {})
+        changelist = context.get("cl")
         if changelist is not None:
             since = timezone.now().date() - timedelta(days=14)
             rows = (
@@ -242,7 +244,7 @@ class PushDeliveryAdmin(ReadOnlyAdmin):
                 )
                 .order_by("-local_date")
             )
-            response.context_data["daily_table"] = {
+            context["daily_table"] = {
                 "head": [_("day"), _("total"), _("sent"), _("blocked"), _("failed"), _("not finished")],
                 "rows": [
                     (r["local_date"], r["total"], r["sent"], r["blocked"], r["failed"], r["waiting"]) for r in rows

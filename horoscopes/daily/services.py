@@ -27,6 +27,7 @@ from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGNS
 from horoscopes.astro.names import sun_sign_for_date
 from horoscopes.astro.sky import SkyOfDay
+from horoscopes.astro.transits import Transit
 from horoscopes.daily.models import (
     SECTIONS,
     DailyHoroscope,
@@ -38,7 +39,7 @@ from horoscopes.daily.models import (
 )
 from horoscopes.llm import LLMError, llm_complete, llm_configured, offline_log, sections_parse
 from horoscopes.llm.models import GenerationLog, Prompt
-from horoscopes.llm.prompts import DAILY, PERSONAL, prompt_active
+from horoscopes.llm.prompts import DAILY, PERSONAL, prompt_required
 from horoscopes.natal.services import natal_compute
 from horoscopes.writer import daily_facts, personal_facts, write_daily, write_personal
 from horoscopes.writer.facts import natal_summary
@@ -119,7 +120,7 @@ def daily_write(*, sign: str, day: date, language: str, use_llm: bool = True) ->
     subject = f"{sign} {day.isoformat()} {language}"
     reason = "no LLM configured" if not llm_configured() else "not asked to use the LLM"
     if use_llm and llm_configured():
-        prompt = prompt_active(DAILY, language)
+        prompt = prompt_required(DAILY, language)
         user = _fill(
             prompt.template,
             sign=sign_name(sign, language),
@@ -311,14 +312,14 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
     if natal is None or not sign:
         # No birth data (it was removed meanwhile): the sign's text, or the Sun sign unknown at all.
         written = daily_write(sign=sign or "aries", day=horoscope.date, language=language, use_llm=False)
-        found = ()
+        found: tuple[Transit, ...] = ()
     else:
         sky = sky_of_day(horoscope.date, tz)
         found = transits(natal, horoscope.date, tz)
-        written = None
+        from_llm: Written | None = None
         reason = "no LLM configured" if not llm_configured() else "not asked to use the LLM"
         if use_llm and llm_configured():
-            prompt = prompt_active(PERSONAL, language)
+            prompt = prompt_required(PERSONAL, language)
             user_message = _fill(
                 prompt.template,
                 date=date_text(horoscope.date, language),
@@ -328,18 +329,21 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
                 facts=daily_facts(sign, sky, language),
             )
             try:
-                written = _llm_sections(
+                from_llm = _llm_sections(
                     kind="personal", subject=subject, prompt=prompt, user=user_message, language=language
                 )
             except LLMError as error:
                 reason = f"LLM failed: {error}"
-        if written is None:
-            written = _offline(
+        written = (
+            from_llm
+            if from_llm is not None
+            else _offline(
                 "personal",
                 subject,
                 reason,
                 partial(write_personal, natal=natal, transits=found, sky=sky, sun_sign=sign, lang=language),
             )
+        )
     facts = [{"transiting": t.transiting, "natal": t.natal, "kind": t.kind, "orb": round(t.orb, 2)} for t in found[:8]]
     with transaction.atomic():
         fresh = PersonalHoroscope.objects.select_for_update().get(pk=personal_id)

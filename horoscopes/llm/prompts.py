@@ -136,6 +136,14 @@ def prompts_seed(apps: Any = None, schema_editor: Any = None) -> int:
     return created
 
 
+def prompt_required(key: str, language: str) -> Prompt:
+    """The latest version of a prompt that has a built-in default."""
+    prompt = prompt_active(key, language)
+    if prompt is None:
+        raise LookupError(f"No prompt {key!r} in {language!r}")
+    return prompt
+
+
 def prompt_active(key: str, language: str) -> Prompt | None:
     """The latest version of a prompt; a default is stored as version 1 on first use; None for unknown keys."""
     prompt = Prompt.objects.filter(key=key, language=language).order_by("-version").first()

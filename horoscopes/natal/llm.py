@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from horoscopes.astro.constants import format_longitude, sign_of
 from horoscopes.llm.cleaning import clean_text, language_matches, plain_length
 from horoscopes.llm.client import LLMError, llm_complete, llm_configured
+from horoscopes.llm.models import Prompt
 from horoscopes.llm.prompts import prompt_active
 from horoscopes.names import ASPECT_NAMES, HOUSE_WORD, POINT_NAMES, SIGN_NAMES
 from horoscopes.natal.prompts import NATAL_PROMPTS, PROMPT_KEY
@@ -47,7 +48,7 @@ def _facts(data: dict) -> str:
     return "\n".join(lines)
 
 
-def _prompt(language: str) -> tuple[str, str, object]:
+def _prompt(language: str) -> tuple[str, str, Prompt | None]:
     stored = prompt_active(PROMPT_KEY, language)
     if stored is not None and stored.system and stored.template:
         return stored.system, stored.template, stored

@@ -19,6 +19,8 @@ DEFAULT_HOUSE_SYSTEM = "placidus"
 
 def natal_compute(user: TelegramUser, *, house_system: str = DEFAULT_HOUSE_SYSTEM) -> Chart:
     """The chart for the user's birth moment and place; houses only when the birth time itself is known."""
+    if user.birth_utc is None or user.birth_lat is None or user.birth_lon is None:
+        raise ValueError(f"User #{user.pk} has no birth moment and place")
     return compute_chart(
         user.birth_utc.astimezone(UTC),
         user.birth_lat,
@@ -31,7 +33,7 @@ def natal_compute(user: TelegramUser, *, house_system: str = DEFAULT_HOUSE_SYSTE
 def _birth_key(user: TelegramUser, house_system: str) -> str:
     raw = "|".join(
         [
-            user.birth_utc.astimezone(UTC).isoformat(),
+            user.birth_utc.astimezone(UTC).isoformat() if user.birth_utc else "",
             f"{user.birth_lat:.5f}",
             f"{user.birth_lon:.5f}",
             str(user.birth_time_unknown),

@@ -217,11 +217,12 @@ class TarotReadingAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        context: dict = getattr(response, "context_data", {})
+        changelist = context.get("cl")
         if changelist is not None:
             labels = dict(TarotReading.Kind.choices)
             counts = changelist.queryset.order_by().values("kind").annotate(n=Count("id"))
-            response.context_data["tarot_totals"] = [(labels.get(row["kind"], row["kind"]), row["n"]) for row in counts]
+            context["tarot_totals"] = [(labels.get(row["kind"], row["kind"]), row["n"]) for row in counts]
         return response
 
     @admin.display(description=_("question"))
@@ -281,12 +282,13 @@ class TarotDailyCountAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        context: dict = getattr(response, "context_data", {})
+        changelist = context.get("cl")
         if changelist is not None:
             queryset = changelist.queryset.order_by()
             totals = queryset.aggregate(readings=Sum("readings"), users=Count("user", distinct=True))
             days = queryset.values("local_date").distinct().count()
-            response.context_data["tarot_totals"] = [
+            context["tarot_totals"] = [
                 (_("readings"), totals["readings"] or 0),
                 (_("users"), totals["users"] or 0),
                 (_("days"), days),

@@ -484,7 +484,7 @@ def _m_strength(p: _Pen) -> None:
         x, y = 0.68 * math.cos(angle), 0.25 + 0.68 * math.sin(angle)
         p.circle(x, y, 0.09, fill=LEAF if i % 2 else (236, 160, 168))
         p.circle(x, y, 0.035, fill=GOLD_LIGHT)
-    heart = [(0, 0.62)]
+    heart = [(0.0, 0.62)]
     for i in range(41):
         t = math.pi * i / 20
         hx = 0.36 * math.sin(t) ** 3

@@ -117,7 +117,8 @@ def write_personal(
         ]
         # Slow planets dominate the ranking for weeks: give each section a different planet when there is one.
         fresh = [i for i in relevant if remaining[i].transiting not in planets_used]
-        index = (fresh or relevant or [None])[0]
+        candidates = fresh or relevant
+        index = candidates[0] if candidates else None
         if index is None:
             texts[section] = html.unescape(general[section])
             continue

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from telegram import Bot
+from telegram import StarTransaction as StarTransactionData
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from payments.providers.base import PaymentProvider, ProviderError, RefundRequest, RefundResult
@@ -39,7 +40,7 @@ class StarsInvoice:
         """Keyword arguments for Bot.send_invoice / Bot.create_invoice_link (prices as plain dicts)."""
         from telegram import LabeledPrice
 
-        kwargs = {
+        kwargs: dict[str, object] = {
             "title": self.title,
             "description": self.description,
             "payload": self.payload,
@@ -90,7 +91,7 @@ def _run(call: Callable[[Bot], Awaitable[T]]) -> T:
         raise ProviderError(str(exc), retryable=True) from exc
 
 
-def _seconds(period: object) -> int | None:
+def _seconds(period: timedelta | int | None) -> int | None:
     # PTB reports periods as timedelta (or int seconds, depending on its settings).
     if period is None:
         return None
@@ -117,12 +118,13 @@ class StarsProvider(PaymentProvider):
 
     def refund(self, request: RefundRequest) -> RefundResult:
         """refundStarPayment; a charge Telegram already refunded counts as refunded."""
-        if request.user_telegram_id is None:
+        payer = request.user_telegram_id
+        if payer is None:
             raise ProviderError("a Stars refund needs the payer's Telegram id", code="no_user")
         try:
             _run(
                 lambda bot: bot.refund_star_payment(
-                    user_id=request.user_telegram_id, telegram_payment_charge_id=request.provider_payment_id
+                    user_id=payer, telegram_payment_charge_id=request.provider_payment_id
                 )
             )
         except ProviderError as exc:
@@ -145,7 +147,7 @@ class StarsProvider(PaymentProvider):
         )
 
 
-def _transaction(tx: object) -> StarTransaction:
+def _transaction(tx: StarTransactionData) -> StarTransaction:
     source = getattr(tx, "source", None)
     receiver = getattr(tx, "receiver", None)
     partner = source or receiver

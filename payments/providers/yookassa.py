@@ -15,6 +15,7 @@ is how the tests point the real SDK at a fake YooKassa server on loopback.
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -43,11 +44,11 @@ _STATUSES = {"pending": "pending", "waiting_for_capture": "pending", "succeeded"
 class _TimeoutAdapter(HTTPAdapter):
     """An HTTPAdapter that gives every request a timeout unless the caller set one."""
 
-    def __init__(self, timeout: float, **kwargs: object) -> None:
+    def __init__(self, timeout: float, **kwargs: Any) -> None:
         self.timeout = timeout
         super().__init__(**kwargs)
 
-    def send(self, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send with our timeout."""
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
@@ -136,7 +137,7 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def _raw(response: object) -> dict:
+def _raw(response: Any) -> dict:
     return json.loads(response.json())
 
 

@@ -1,6 +1,7 @@
 import asyncio
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django_q.conf import Conf
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="ru", help="your Telegram app language (e.g. ru, en)")
         parser.add_argument("--files", default=None, help="where pictures the bot sends are saved")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         try:
             # Imported only here: the console is left out of the production image (.dockerignore).
             from bot.console.chat import ConsoleUser, run

@@ -1,4 +1,5 @@
 import asyncio
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +17,7 @@ class Command(BaseCommand):
             help="also throw away updates Telegram has not delivered yet (payments among them!)",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         if not settings.TELEGRAM_BOT_TOKEN:
             raise CommandError("TELEGRAM_BOT_TOKEN is not set.")
         asyncio.run(self._delete(options["drop_pending_updates"]))
