@@ -7,6 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from horoscopes.astro.names import sun_sign_at, sun_signs_between
+from horoscopes.astro.sky import local_day_bounds
+
 UNKNOWN_TIME_STANDIN = time(12, 0)
 
 
@@ -78,3 +81,25 @@ def utc_offset_label(tz: str, at_utc: datetime) -> str:
     instant = at_utc.replace(tzinfo=UTC) if at_utc.tzinfo is None else at_utc
     offset = instant.astimezone(zone).utcoffset() or timedelta(0)
     return f"UTC{_format_offset(offset)}"
+
+
+def sun_signs_possible(local_date: date, local_time: time | None, tz: str) -> tuple[str, ...]:
+    """The Sun's sign at the birth moment; both signs when the Sun changed sign within what is not known yet.
+
+    Without the time the whole local day is possible; without the place, that date in any zone on Earth
+    (UTC+14 to UTC-12).
+    """
+    if tz and local_time is not None:
+        moment = birth_moment_utc(local_date, local_time, tz)
+        if moment.utc is not None:
+            return (sun_sign_at(moment.utc),)
+        return sun_signs_between(moment.options[0], moment.options[-1])
+    if tz:
+        return sun_signs_between(*local_day_bounds(local_date, tz))
+    midnight = datetime.combine(local_date, time(0), tzinfo=UTC)
+    return sun_signs_between(midnight - timedelta(hours=14), midnight + timedelta(hours=36))
+
+
+def sun_sign_of_birth(local_date: date, utc: datetime | None) -> str:
+    """The sign to show: the Sun's at the birth instant (local noon when the time is unknown), else at noon UTC."""
+    return sun_sign_at(utc or datetime.combine(local_date, UNKNOWN_TIME_STANDIN, tzinfo=UTC))

@@ -11,8 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from horoscopes.astro.names import sun_sign_for_date
-from users.birth import BirthMoment, MomentStatus, birth_moment_utc
+from users.birth import BirthMoment, MomentStatus, birth_moment_utc, sun_sign_of_birth
 from users.models import Language, Sign, TelegramUser, invite_code_new
 from users.parsing import MIN_BIRTH_YEAR
 from users.places import Place
@@ -237,7 +236,7 @@ def user_set_birth_data(
             # The time happened twice: it stays as said, and which of the two is remembered.
             user.birth_utc, user.birth_time_fold = moment.options[fold], fold
     if user.birth_date is not None:
-        user.sign = sun_sign_for_date(user.birth_date)
+        user.sign = sun_sign_of_birth(user.birth_date, user.birth_utc)
     elif birth_date is None:
         user.sign = ""
     user.save()

@@ -34,9 +34,9 @@ from bot.profile import texts as t
 from bot.routing import Handler
 from bot.ui import buttons, callback_data
 from horoscopes.astro.constants import SIGN_ELEMENT
-from horoscopes.astro.names import SIGN_DATE_RANGES
 from horoscopes.names import ELEMENT_NAMES, SIGN_NAMES, name, sign_date_range_text
-from users.birth import MomentStatus
+from users.birth import MomentStatus, sun_signs_possible
+from users.models import TelegramUser
 from users.parsing import parse_birth_date, parse_time
 from users.places import Place, PlaceIndex, PlaceMatch, get_index
 from users.places.text import fold
@@ -374,6 +374,7 @@ async def _apply(update: Update, context: BotContext, step: str, changes: dict, 
     """Save an answer (with what an earlier clock-change question carried over) and go on."""
     data = dict(context.user.state_data or {})
     changes = {**_decode(data.pop("carry", {})), **changes}
+    sign_before = context.user.sign
     try:
         context.db_user = await sync_to_async(user_set_birth_data)(user_id=context.user.pk, fold=fold, **changes)
     except BirthMomentUnclear as unclear:
@@ -384,7 +385,26 @@ async def _apply(update: Update, context: BotContext, step: str, changes: dict, 
         return
     data.pop("pending", None)
     await _confirm(update, context, step, data, moment_chosen=fold is not None)
+    if step != "date":
+        await _sign_follow_up(update, context, sign_before)
     await _birth_next(update, context, data)
+
+
+async def _sign_follow_up(update: Update, context: BotContext, sign_before: str) -> None:
+    """After the time or the place: the sign they settled, or why it stays open without the time."""
+    user, lang = context.user, context.language
+    if not user.sign:
+        return
+    if user.sign != sign_before:
+        await send(update, t.SIGN_SETTLED.format(emoji=SIGN_EMOJI[user.sign], sign=name(SIGN_NAMES, user.sign, lang)))
+        return
+    options = _sign_options(user)
+    if user.birth_time_unknown and user.birth_tz and len(options) > 1:
+        other = next(sign for sign in options if sign != user.sign)
+        await send(
+            update,
+            t.SIGN_STILL_UNDECIDED.format(first=sign_title(user.sign, lang), second=sign_title(other, lang)),
+        )
 
 
 async def _confirm(update: Update, context: BotContext, step: str, data: dict, *, moment_chosen: bool) -> None:
@@ -398,7 +418,7 @@ async def _confirm(update: Update, context: BotContext, step: str, data: dict, *
     if step == "date":
         assert user.birth_date is not None  # just saved
         if data.get("resume") == RESUME_ONBOARDING:
-            await send(update, sign_reveal(user.sign, user.birth_date, lang))
+            await send(update, sign_reveal(user, lang))
         else:
             sign = name(SIGN_NAMES, user.sign, lang)
             await send(
@@ -423,30 +443,26 @@ def _zone(tz: str) -> tzinfo:
     return zone_or_none(tz) or timezone.get_default_timezone()
 
 
-def sign_reveal(sign: str, birth_date: date, lang: str) -> str:
-    """The sign reveal of onboarding: name, dates, element, and a word on the cusp when it applies."""
+def sign_reveal(user: TelegramUser, lang: str) -> str:
+    """The sign reveal of onboarding: name, dates, element, and both signs when the Sun changed sign that day."""
     text = t.SIGN_REVEAL.format(
-        emoji=SIGN_EMOJI[sign],
-        sign=name(SIGN_NAMES, sign, lang),
-        dates=sign_date_range_text(sign, lang),
-        element=name(ELEMENT_NAMES, SIGN_ELEMENT[sign], lang),
+        emoji=SIGN_EMOJI[user.sign],
+        sign=name(SIGN_NAMES, user.sign, lang),
+        dates=sign_date_range_text(user.sign, lang),
+        element=name(ELEMENT_NAMES, SIGN_ELEMENT[user.sign], lang),
     )
-    if _on_cusp(sign, birth_date):
-        text += "\n\n" + str(t.SIGN_CUSP)
+    options = _sign_options(user)
+    if len(options) > 1:
+        text += "\n\n" + t.SIGN_UNDECIDED.format(
+            first=sign_title(options[0], lang), second=sign_title(options[1], lang)
+        )
     return text
 
 
-def _on_cusp(sign: str, birth_date: date) -> bool:
-    """Within a day of a sign's first or last day: the Sun may have changed sign on a nearby date in that year."""
-    (start_month, start_day), (end_month, end_day) = SIGN_DATE_RANGES[sign]
-    for month, day in ((start_month, start_day), (end_month, end_day)):
-        try:
-            edge = date(birth_date.year, month, day)
-        except ValueError:
-            continue
-        if abs((birth_date - edge).days) <= 1:
-            return True
-    return False
+def _sign_options(user: TelegramUser) -> tuple[str, ...]:
+    if user.birth_date is None:
+        return ()
+    return sun_signs_possible(user.birth_date, user.birth_time, user.birth_tz)
 
 
 # --- A local time that happened twice or never --------------------------------------------------------

@@ -38,9 +38,13 @@ DATE_ERRORS = {
 }
 DATE_NOT_TEXT = _("Please send your birth date as a text message, for example 15.03.1990.")
 SIGN_REVEAL = _("{emoji} Your sign is <b>{sign}</b> ({dates}).\nElement: {element}.")
-SIGN_CUSP = _(
-    "You were born on the cusp of two signs: where exactly the Sun stood depends on the time and place of "
-    "birth, and your natal chart will show it."
+SIGN_UNDECIDED = _(
+    "That day the Sun moved from {first} into {second}. Your birth time and place will show which sign is "
+    "yours; until then I go by noon."
+)
+SIGN_SETTLED = _("☉ At the moment of your birth the Sun stood in {emoji} <b>{sign}</b>: that is your sign.")
+SIGN_STILL_UNDECIDED = _(
+    "Without the birth time I go by noon: {first}. If you find out the time, add it in /profile: you may be {second}."
 )
 DATE_SAVED = _("Saved: born on {date}, {emoji} {sign}.")
 

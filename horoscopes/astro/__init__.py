@@ -6,7 +6,7 @@ Pure Python on top of PyEphem (MIT); no Django and no Telegram in this package.
 from .aspects import Aspect
 from .chart import Chart, Position, compute_chart, planet_positions
 from .constants import ASPECTS, HOUSE_SYSTEMS, MOON_PHASES, PLANETS, SIGNS, sign_of
-from .names import sun_sign_for_date
+from .names import sun_sign_at
 from .sky import ExactAspect, Ingress, LunarEvent, SkyOfDay, Station, sky_of_day
 from .transits import Transit, transits
 from .wheel import render_wheel
@@ -31,6 +31,6 @@ __all__ = [
     "render_wheel",
     "sign_of",
     "sky_of_day",
-    "sun_sign_for_date",
+    "sun_sign_at",
     "transits",
 ]

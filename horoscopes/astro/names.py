@@ -1,10 +1,11 @@
-"""Sun signs by calendar date: the usual tropical date ranges (display names are translated in horoscopes.names)."""
+"""Sun signs: the Sun's own sign at a moment, and the usual date ranges shown to people (names: horoscopes.names)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from .constants import SIGNS
+from .constants import SIGNS, sign_of
+from .ephemeris import body_longitude, to_ephem_day
 
 # First day of each sign by the usual tropical calendar ranges (month, day), Capricorn spanning New Year.
 SIGN_START_DATES: dict[str, tuple[int, int]] = {
@@ -37,12 +38,12 @@ SIGN_DATE_RANGES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
 }
 
 
-def sun_sign_for_date(d: date) -> str:
-    """Sun sign of a calendar date by the usual tropical date ranges (Aries 21 March - 19 April, ...)."""
-    key = (d.month, d.day)
-    best = "capricorn"
-    # Walk the starts in calendar order; the last start not after the date wins (Capricorn wraps the year).
-    for sign, start in sorted(SIGN_START_DATES.items(), key=lambda item: item[1]):
-        if start <= key:
-            best = sign
-    return best
+def sun_sign_at(moment: datetime) -> str:
+    """The sign the Sun stood in at a moment (the table of dates is wrong for births near a sign change)."""
+    return sign_of(body_longitude("sun", to_ephem_day(moment)))
+
+
+def sun_signs_between(start: datetime, end: datetime) -> tuple[str, ...]:
+    """The Sun's signs over a span of at most a few days: one, or the two it passed from and into."""
+    first, last = sun_sign_at(start), sun_sign_at(end)
+    return (first,) if first == last else (first, last)

@@ -25,7 +25,6 @@ from django.utils import timezone
 from horoscopes.astro import compute_chart, sky_of_day, transits
 from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGNS
-from horoscopes.astro.names import sun_sign_for_date
 from horoscopes.astro.sky import SkyOfDay
 from horoscopes.astro.transits import Transit
 from horoscopes.daily.models import (
@@ -45,6 +44,7 @@ from horoscopes.writer import daily_facts, personal_facts, write_daily, write_pe
 from horoscopes.writer.facts import natal_summary
 from horoscopes.writer.grammar import date_text, sign_name
 from payments.selectors import user_is_premium
+from users.birth import sun_sign_of_birth
 from users.models import Language, TelegramUser
 from users.selectors import user_local_date, zone_or_none
 
@@ -268,7 +268,7 @@ def user_sign_known(user: TelegramUser) -> str:
     """The user's sign: the one stored, else the Sun sign of their birth date, else ""."""
     if user.sign:
         return user.sign
-    return sun_sign_for_date(user.birth_date) if user.birth_date else ""
+    return sun_sign_of_birth(user.birth_date, user.birth_utc) if user.birth_date else ""
 
 
 def personal_request(

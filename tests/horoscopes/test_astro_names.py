@@ -1,14 +1,14 @@
-"""Display names in both languages and sun signs by date."""
+"""Display names in both languages and the Sun's sign."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from horoscopes.astro import MOON_PHASES, PLANETS, SIGNS, sun_sign_for_date
+from horoscopes.astro import MOON_PHASES, PLANETS, SIGNS
 from horoscopes.astro.constants import ASPECTS, HOUSE_SYSTEMS
-from horoscopes.astro.names import SIGN_DATE_RANGES
+from horoscopes.astro.names import SIGN_DATE_RANGES, sun_sign_at, sun_signs_between
 from horoscopes.names import ASPECT_NAMES, HOUSE_SYSTEM_NAMES, POINT_NAMES, SIGN_NAMES, name, sign_date_range_text
 from horoscopes.writer.grammar import PHASE_NAMES, SIGN_NAMES_IN
 
@@ -41,34 +41,35 @@ def test_every_key_has_russian_and_english(table, keys):
 
 
 @pytest.mark.parametrize(
-    ("day", "sign"),
+    ("moment", "sign"),
     [
-        (date(1990, 3, 20), "pisces"),
-        (date(1990, 3, 21), "aries"),
-        (date(1990, 4, 19), "aries"),
-        (date(1990, 4, 20), "taurus"),
-        (date(1990, 5, 15), "taurus"),
-        (date(1990, 7, 22), "cancer"),
-        (date(1990, 7, 23), "leo"),
-        (date(1990, 12, 21), "sagittarius"),
-        (date(1990, 12, 22), "capricorn"),
-        (date(1991, 1, 1), "capricorn"),
-        (date(1991, 1, 19), "capricorn"),
-        (date(1991, 1, 20), "aquarius"),
-        (date(1992, 2, 29), "pisces"),
+        # The December solstice of 1988 came at 15:28 UTC on the 21st.
+        (datetime(1988, 12, 21, 15, 0, tzinfo=UTC), "sagittarius"),
+        (datetime(1988, 12, 21, 16, 0, tzinfo=UTC), "capricorn"),
+        # The March equinox of 2024 came at 03:06 UTC on the 20th: a "table" Pisces born that morning is Aries.
+        (datetime(2024, 3, 20, 3, 0, tzinfo=UTC), "pisces"),
+        (datetime(2024, 3, 20, 3, 15, tzinfo=UTC), "aries"),
+        (datetime(1990, 5, 15, 12, 0, tzinfo=UTC), "taurus"),
+        (datetime(1992, 2, 29, 12, 0, tzinfo=UTC), "pisces"),
     ],
 )
-def test_sun_sign_for_date(day, sign):
-    """The usual tropical date ranges, including the New Year wrap and 29 February."""
-    assert sun_sign_for_date(day) == sign
+def test_the_sign_is_where_the_sun_stood(moment, sign):
+    """The Sun's own longitude decides, to the minute, not a table of dates."""
+    assert sun_sign_at(moment) == sign
 
 
-def test_sun_sign_ranges_cover_the_year_without_gaps():
-    """Walking a leap year, the sign changes exactly twelve times, in zodiac order."""
-    day = date(2024, 1, 1)
+def test_a_span_across_an_ingress_has_both_signs():
+    solstice_day = (datetime(1988, 12, 21, tzinfo=UTC), datetime(1988, 12, 22, tzinfo=UTC))
+    assert sun_signs_between(*solstice_day) == ("sagittarius", "capricorn")
+    assert sun_signs_between(datetime(1990, 5, 15, tzinfo=UTC), datetime(1990, 5, 16, tzinfo=UTC)) == ("taurus",)
+
+
+def test_the_sun_walks_the_signs_in_order_over_a_year():
+    """Walking a leap year at noon UTC, the sign changes exactly twelve times, in zodiac order."""
+    day = datetime(2024, 1, 1, 12, tzinfo=UTC)
     signs = []
     while day.year == 2024:
-        signs.append(sun_sign_for_date(day))
+        signs.append(sun_sign_at(day))
         day += timedelta(days=1)
     changes = [signs[i] for i in range(1, len(signs)) if signs[i] != signs[i - 1]]
     assert len(changes) == 12

@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from users.birth import BirthMoment, MomentStatus, birth_moment_utc, utc_offset_label
+from users.birth import (
+    BirthMoment,
+    MomentStatus,
+    birth_moment_utc,
+    sun_sign_of_birth,
+    sun_signs_possible,
+    utc_offset_label,
+)
 
 
 def _utc(*parts: int) -> datetime:
@@ -164,3 +171,29 @@ def test_every_answer_converts_back_to_the_wall_time(local_date: date, local_tim
         assert moment.status == MomentStatus.NONEXISTENT
         assert len(moment.options) == 2
         assert all(option.astimezone(zone).replace(tzinfo=None) != wall for option in moment.options)
+
+
+@pytest.mark.parametrize(
+    ("born", "at", "tz", "signs"),
+    [
+        # The 1988 December solstice: 15:28 UTC, 18:28 in Leningrad.
+        (date(1988, 12, 21), time(22, 0), "Europe/Moscow", ("capricorn",)),
+        (date(1988, 12, 21), time(9, 0), "Europe/Moscow", ("sagittarius",)),
+        (date(1988, 12, 21), None, "Europe/Moscow", ("sagittarius", "capricorn")),
+        (date(1988, 12, 21), None, "", ("sagittarius", "capricorn")),
+        # Not a day of change: one sign, whatever is unknown.
+        (date(1990, 5, 15), None, "", ("taurus",)),
+        (date(1990, 5, 15), None, "Asia/Tokyo", ("taurus",)),
+        # 22 December 1988 in Tokyo began at 15:00 UTC on the 21st, before the solstice: both are possible.
+        (date(1988, 12, 22), None, "Asia/Tokyo", ("sagittarius", "capricorn")),
+        (date(1988, 12, 22), None, "America/New_York", ("capricorn",)),
+    ],
+)
+def test_the_signs_a_birth_allows(born, at, tz, signs):
+    assert sun_signs_possible(born, at, tz) == signs
+
+
+def test_the_sign_shown_is_the_suns_at_the_birth_instant_or_noon():
+    evening = datetime(1988, 12, 21, 19, 0, tzinfo=UTC)
+    assert sun_sign_of_birth(date(1988, 12, 21), evening) == "capricorn"
+    assert sun_sign_of_birth(date(1988, 12, 21), None) == "sagittarius"  # noon UTC, three hours before

@@ -250,3 +250,39 @@ def test_cancelling_the_time_zone_question_goes_back_to_the_daily_time(bot_setti
     assert ivan.user.onboarded_at is None
     ivan.press("08:00")
     assert ivan.user.onboarded_at is not None
+
+
+def test_a_birth_on_the_solstice_evening_is_capricorn_everywhere(bot_settings):
+    """21.12.1988 22:00 in Leningrad: the Sun entered Capricorn at 18:28 local time; a table says Sagittarius."""
+    olga = Dialog(bot_settings, chat_id=7_000_000_031, first_name="Ольга")
+    olga.send("/start")
+    olga.press("Русский")
+
+    reveal, _ = olga.send("21.12.1988")
+    assert "Стрелец" in reveal and "Козерог" in reveal  # both possible until the time and place are known
+    assert "Солнце перешло" in reveal
+
+    olga.send("22:00")
+    _, settled, _ = olga.send("Санкт-Петербург")
+    assert "Козерог" in settled and "это ваш знак" in settled
+    assert olga.user.sign == "capricorn"
+
+    [profile] = olga.send("/profile")
+    assert "Козерог" in profile and "Стрелец" not in profile
+    [natal] = olga.send("/natal")[-1:]
+    assert "Стрелец" not in natal
+
+
+def test_an_unknown_time_on_the_day_the_sun_changed_sign_says_both(bot_settings):
+    kate = Dialog(bot_settings, chat_id=7_000_000_032, first_name="Kate", language_code="en")
+    kate.send("/start")
+    kate.press("English")
+
+    reveal, _ = kate.send("20.03.2024")
+    assert "Pisces" in reveal and "Aries" in reveal
+
+    kate.press("I don't know")
+    _, still_open, _ = kate.send("London")
+    # London noon of 20 March 2024 is after the equinox (03:06 UTC): Aries, but the morning was Pisces.
+    assert kate.user.sign == "aries"
+    assert "Aries" in still_open and "Pisces" in still_open and "/profile" in still_open
