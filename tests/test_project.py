@@ -63,3 +63,23 @@ def test_production_refuses_to_start_without_its_secrets(missing):
 def test_production_starts_with_its_secrets():
     result = _start({"DEBUG": "0", "SECRET_KEY": "s" * 60, "TELEGRAM_WEBHOOK_SECRET": "hook"})
     assert result.returncode == 0, result.stderr
+
+
+def test_time_zones_come_from_the_pinned_tzdata_package_only(tmp_path):
+    """A zone file on the host's search path is never read once the project is imported."""
+    import tzdata
+
+    host = tmp_path / "zoneinfo" / "Test"
+    host.mkdir(parents=True)
+    (host / "Only").write_bytes((Path(tzdata.__file__).parent / "zoneinfo" / "Asia" / "Tokyo").read_bytes())
+    probe = (
+        "import zoneinfo, config\n"
+        "try:\n    zoneinfo.ZoneInfo('Test/Only')\nexcept zoneinfo.ZoneInfoNotFoundError:\n    print('pinned')\n"
+        "print(zoneinfo.ZoneInfo('Asia/Khandyga').key)"
+    )
+    env = {**os.environ, "PYTHONTZPATH": str(tmp_path / "zoneinfo")}
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["pinned", "Asia/Khandyga"]
