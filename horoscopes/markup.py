@@ -83,3 +83,94 @@ def to_plain(text: str) -> str:
 def visible_length(text: str) -> int:
     """Length of the text as Telegram counts it: after markup, in UTF-16 code units."""
     return utf16_len(to_plain(text))
+
+
+# --- Checking markup as Telegram does -----------------------------------------------------------------------
+
+# The tags of Telegram's HTML parse mode.
+TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "tg-spoiler", "span", "a", "code", "pre"}
+    | {"blockquote", "tg-emoji"}
+)
+
+
+class MarkupError(ValueError):
+    """HTML that Telegram refuses ("can't parse entities"): what is wrong (`code`), where, and with which tag."""
+
+    def __init__(self, code: str, text: str, index: int, tag: str = "") -> None:
+        self.code, self.index, self.tag = code, index, tag
+        self.byte_offset = len(text[:index].encode("utf-8", "surrogatepass"))
+        super().__init__(self.telegram_description())
+
+    def telegram_description(self) -> str:
+        """Telegram's own wording of the error (English, as the Bot API answers)."""
+        at = f"at byte offset {self.byte_offset}"
+        return {
+            "unclosed_start_tag": f"Unclosed start tag {at}",
+            "unexpected_end_tag": f"Unexpected end tag {at}",
+            "unsupported_tag": f'Unsupported start tag "{self.tag}" {at}',
+            "bad_attribute": f"Expected equal sign in declaration of an attribute {at}",
+            "span_class": f'Tag "span" must have class "tg-spoiler" {at}',
+            "no_end_tag": f'Can\'t find end tag corresponding to start tag "{self.tag}" {at}',
+        }[self.code]
+
+
+@dataclass(slots=True)
+class Span:
+    """A closed tag: where its text is in the plain text (UTF-16 units), and the tag it sits in."""
+
+    tag: str
+    attrs: dict[str, str]
+    offset: int
+    length: int
+    parent_tag: str = ""
+    parent_attrs: dict[str, str] | None = None
+
+
+def _stray_bracket(text: str, at: int) -> MarkupError:
+    close = text.find(">", at)
+    if close == -1:
+        return MarkupError("unclosed_start_tag", text, at)
+    inner = text[at + 1 : close]
+    if inner.startswith("/"):
+        return MarkupError("unexpected_end_tag", text, at)
+    name = re.match(r"[A-Za-z][-A-Za-z0-9]*", inner)
+    return MarkupError("unsupported_tag", text, at, name.group(0).lower() if name else "")
+
+
+def parse(text: str) -> tuple[str, list[Span]]:
+    """The plain text Telegram shows and the tags it applies, in closing order; MarkupError where it refuses."""
+    out: list[str] = []
+    out_len = 0
+    spans: list[Span] = []
+    stack: list[tuple[str, int, dict[str, str], int]] = []
+    for token in tokenize(text):
+        if token.raw == "<":
+            raise _stray_bracket(text, token.start)
+        if not token.tag:
+            out.append(token.visible)
+            out_len += utf16_len(token.visible)
+            continue
+        if token.closing:
+            if not stack:
+                raise MarkupError("unexpected_end_tag", text, token.start)
+            name, start, attrs, open_at = stack.pop()
+            if token.tag != name or token.attrs.strip():
+                raise MarkupError("no_end_tag", text, open_at, name)
+            parent = stack[-1] if stack else None
+            spans.append(
+                Span(name, attrs, start, out_len - start, parent[0] if parent else "", parent[2] if parent else None)
+            )
+            continue
+        if token.tag not in TAGS:
+            raise MarkupError("unsupported_tag", text, token.start, token.tag)
+        found = attributes(token.attrs)
+        if found is None:
+            raise MarkupError("bad_attribute", text, token.start)
+        if token.tag == "span" and found.get("class") != "tg-spoiler":
+            raise MarkupError("span_class", text, token.start)
+        stack.append((token.tag, out_len, found, token.start))
+    if stack:
+        name, _, _, open_at = stack[-1]
+        raise MarkupError("no_end_tag", text, open_at, name)
+    return "".join(out), spans

@@ -587,17 +587,18 @@ def parse_request_params(request: HttpRequest) -> tuple[dict[str, Any], dict[str
     return {name: _normalize(name, value) for name, value in raw.items()}, uploads
 
 
-def _byte_offset(text: str, index: int) -> int:
-    """UTF-8 byte offset of a character index, as Telegram reports in parse errors."""
-    return len(text[:index].encode("utf-8", "surrogatepass"))
+def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's HTML parse mode: plain text and entities, or ApiError on markup Telegram would refuse."""
+    try:
+        plain, spans = markup.parse(text)
+    except markup.MarkupError as error:
+        raise _bad(f"can't parse entities: {error.telegram_description()}") from None
+    entities = [entity for span in spans if (entity := _html_entity(span)) is not None]
+    entities.sort(key=lambda item: (item["offset"], -item["length"]))
+    return plain, entities
 
 
-def _parse_error(description: str) -> ApiError:
-    """A 'can't parse entities' answer."""
-    return _bad(f"can't parse entities: {description}")
-
-
-_HTML_TAGS = {
+_ENTITY_TYPES = {
     "b": "bold",
     "strong": "bold",
     "i": "italic",
@@ -617,80 +618,12 @@ _HTML_TAGS = {
 }
 
 
-def _stray_bracket(text: str, at: int) -> ApiError:
-    """The error for a `<` that starts no tag Telegram can read."""
-    close = text.find(">", at)
-    if close == -1:
-        return _parse_error(f"Unclosed start tag at byte offset {_byte_offset(text, at)}")
-    inner = text[at + 1 : close]
-    if inner.startswith("/"):
-        return _parse_error(f"Unexpected end tag at byte offset {_byte_offset(text, at)}")
-    name = re.match(r"[A-Za-z][-A-Za-z0-9]*", inner)
-    shown = name.group(0).lower() if name else ""
-    return _parse_error(f'Unsupported start tag "{shown}" at byte offset {_byte_offset(text, at)}')
-
-
-def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
-    """Telegram's HTML parse mode: plain text and entities, or ApiError on markup Telegram would refuse."""
-    out: list[str] = []
-    out_len = 0
-    entities: list[dict[str, Any]] = []
-    stack: list[tuple[str, int, dict[str, str], int]] = []
-    for token in markup.tokenize(text):
-        if token.raw == "<":
-            raise _stray_bracket(text, token.start)
-        if not token.tag:
-            out.append(token.visible)
-            out_len += utf16_len(token.visible)
-            continue
-        if token.closing:
-            if not stack:
-                raise _parse_error(f"Unexpected end tag at byte offset {_byte_offset(text, token.start)}")
-            open_name, start, attrs, open_at = stack.pop()
-            if token.tag != open_name or token.attrs.strip():
-                raise _parse_error(
-                    f'Can\'t find end tag corresponding to start tag "{open_name}" at byte offset '
-                    f"{_byte_offset(text, open_at)}"
-                )
-            entity = _html_entity(open_name, attrs, start, out_len - start, stack)
-            if entity is not None:
-                entities.append(entity)
-            continue
-        if token.tag not in _HTML_TAGS:
-            raise _parse_error(f'Unsupported start tag "{token.tag}" at byte offset {_byte_offset(text, token.start)}')
-        found = markup.attributes(token.attrs)
-        if found is None:
-            raise _parse_error(
-                f"Expected equal sign in declaration of an attribute at byte offset {_byte_offset(text, token.start)}"
-            )
-        if token.tag == "span" and found.get("class") != "tg-spoiler":
-            raise _parse_error(
-                f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(text, token.start)}'
-            )
-        if token.tag == "a" and "href" not in found:
-            found["href"] = ""
-        stack.append((token.tag, out_len, found, token.start))
-    if stack:
-        name, _, _, open_at = stack[-1]
-        raise _parse_error(
-            f'Can\'t find end tag corresponding to start tag "{name}" at byte offset {_byte_offset(text, open_at)}'
-        )
-    entities.sort(key=lambda item: (item["offset"], -item["length"]))
-    return "".join(out), entities
-
-
-def _html_entity(
-    name: str,
-    attrs: dict[str, str],
-    offset: int,
-    length: int,
-    stack: list[tuple[str, int, dict[str, str], int]],
-) -> dict[str, Any] | None:
+def _html_entity(span: markup.Span) -> dict[str, Any] | None:
     """The MessageEntity for a closed HTML tag (None when it covers no text)."""
-    if length <= 0:
+    if span.length <= 0:
         return None
-    kind = _HTML_TAGS[name]
-    entity: dict[str, Any] = {"type": kind, "offset": offset, "length": length}
+    name, attrs = span.tag, span.attrs
+    entity: dict[str, Any] = {"type": _ENTITY_TYPES[name], "offset": span.offset, "length": span.length}
     if name == "a":
         href = attrs.get("href", "")
         user = re.fullmatch(r"tg://user\?id=(\d+)", href)
@@ -704,10 +637,10 @@ def _html_entity(
         entity["type"] = "expandable_blockquote"
     elif name == "tg-emoji":
         entity["custom_emoji_id"] = attrs.get("emoji-id", "")
-    elif name == "code" and stack and stack[-1][0] == "pre":
+    elif name == "code" and span.parent_tag == "pre" and span.parent_attrs is not None:
         language = attrs.get("class", "")
         if language.startswith("language-"):
-            stack[-1][2]["language"] = language[len("language-") :]
+            span.parent_attrs["language"] = language[len("language-") :]
         return entity
     elif name == "pre" and attrs.get("language"):
         entity["language"] = attrs["language"]

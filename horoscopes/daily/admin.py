@@ -18,6 +18,7 @@ from django_q.tasks import async_task
 from horoscopes.astro.constants import SIGNS
 from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PushDelivery, PushStatus
 from horoscopes.daily.services import LANGUAGES, daily_edit, prompt_save_version
+from horoscopes.forms import TelegramTextsForm
 from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
 
 SUMMARY_TEMPLATE = "admin/horoscopes/daily_change_list.html"
@@ -36,6 +37,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(DailyHoroscope)
 class DailyHoroscopeAdmin(admin.ModelAdmin):
+    form = TelegramTextsForm
     list_display = ("date", "sign", "language", "source", "updated_at")
     list_filter = ("language", "sign", "source")
     date_hierarchy = "date"
@@ -189,6 +191,7 @@ class GenerationLogAdmin(ReadOnlyAdmin):
 
 @admin.register(PersonalHoroscope)
 class PersonalHoroscopeAdmin(admin.ModelAdmin):
+    form = TelegramTextsForm
     list_display = ("date", "user", "language", "status", "source", "deliver", "delivered_at")
     list_filter = ("status", "source", "language")
     date_hierarchy = "date"

@@ -116,3 +116,37 @@ def test_my_data_includes_personal_horoscopes_and_pushes():
     assert name == "horoscopes"
     assert data["daily_pushes"][0]["status"] == "sent"
     assert data["personal_horoscopes"][0]["sections"]["overview"]
+
+
+@pytest.mark.parametrize(
+    ("tip", "problem"),
+    [
+        ("Любовь <3 и забота", "«<» на позиции 8"),
+        ("a < b", "«<» на позиции 3"),
+        ("<blink>Звёзды</blink>", "не знает тег <blink>"),
+        ("<b>Смелее", "Тег <b> на позиции 1 не закрыт"),
+        ("<b><i>крест</b></i>", "не закрыт"),
+        ("лишний </i> тег", "ничего не закрывает"),
+    ],
+)
+def test_a_text_telegram_would_refuse_is_not_saved(admin_client, tip, problem):
+    horoscope = services.daily_generate(sign="leo", day=DAY, language="ru")
+    url = f"/admin/horoscopes/dailyhoroscope/{horoscope.pk}/change/"
+    fields = {name: getattr(horoscope, name) for name in ("overview", "love", "work", "health", "money")}
+
+    response = admin_client.post(url, {**fields, "tip": tip})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["tip"]
+    assert problem in errors[0], errors
+    assert DailyHoroscope.objects.get(pk=horoscope.pk).tip == horoscope.tip
+
+
+def test_valid_telegram_html_and_escaped_signs_are_saved(admin_client):
+    horoscope = services.daily_generate(sign="leo", day=DAY, language="ru")
+    url = f"/admin/horoscopes/dailyhoroscope/{horoscope.pk}/change/"
+    fields = {name: getattr(horoscope, name) for name in ("overview", "love", "work", "health", "money")}
+    tip = '<b>Смелее</b>, <a href="https://example.com">ссылка</a> и 2 &lt; 3'
+
+    assert admin_client.post(url, {**fields, "tip": tip}).status_code == 302
+    assert DailyHoroscope.objects.get(pk=horoscope.pk).tip == tip
