@@ -16,7 +16,7 @@ from users.services import user_set_language, user_state_set
 async def help_command(update: Update, context: BotContext) -> None:
     """Explain what the bot does."""
     await update.effective_message.reply_text(
-        str(texts.HELP), parse_mode=ParseMode.HTML, reply_markup=keyboards.help_buttons()
+        texts.help_text(), parse_mode=ParseMode.HTML, reply_markup=keyboards.help_buttons()
     )
 
 

@@ -18,9 +18,9 @@ HELP = _(
     "🃏 <b>Tarot</b>: card of the day and readings on your question.\n"
     "🌌 <b>Natal chart</b>: your chart computed from the date, time and place of birth.\n"
     "💎 <b>Premium</b>: personal horoscopes, the full chart and more readings.\n"
-    "👤 <b>Profile</b>: your birth data, language and daily notifications.\n\n"
-    "Commands: /start, /help, /profile, /privacy."
+    "👤 <b>Profile</b>: your birth data, language and daily notifications."
 )
+HELP_COMMANDS = _("Commands:")
 LANGUAGE_BUTTON = _("🌐 Русский / English")
 CHOOSE_LANGUAGE = _("Choose the language / Выберите язык")
 LANGUAGE_CHANGED = _("Done: I will speak English now.")
@@ -42,4 +42,12 @@ COMMANDS = (
     ("privacy", _("Privacy policy")),
     ("terms", _("Terms of use and payment")),
     ("paysupport", _("Help with payments")),
+    ("my_data", _("A copy of everything I keep about you")),
+    ("delete_me", _("Erase your data")),
 )
+
+
+def help_text() -> str:
+    """What the bot does and every command it has, in the active language."""
+    commands = "\n".join(f"/{name} — {description}" for name, description in COMMANDS)
+    return f"{HELP}\n\n{HELP_COMMANDS}\n{commands}"

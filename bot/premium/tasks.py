@@ -193,7 +193,11 @@ def premium_notices() -> dict[str, int]:
 def _reminder_text(user: TelegramUser, now: datetime) -> str:
     assert user.premium_until is not None  # the reminder selectors only return users with Premium
     days_left = max(1, math.ceil((user.premium_until - now) / timedelta(days=1)))
-    return t.REMINDER.format(date=user_date(user, user.premium_until), days=t.days_text(days_left))
+    return t.REMINDER.format(
+        date=user_date(user, user.premium_until),
+        days=t.days_text(days_left),
+        readings=settings.TAROT_PREMIUM_DAILY_READINGS,
+    )
 
 
 def _notice(user: TelegramUser, kind: str, days_before: int, build: Callable[[], str]) -> bool:

@@ -97,7 +97,7 @@ REFUNDED_PREMIUM_ENDED = _("Premium has ended with this refund.")
 
 REMINDER = _(
     "💎 Your Premium ends on <b>{date}</b>, in {days}. Renew it to keep personal horoscopes, the full "
-    "natal chart and unlimited readings."
+    "natal chart, the Celtic cross and up to {readings} tarot readings a day."
 )
 PREMIUM_ENDED = _(
     "Your Premium has ended. Daily horoscopes and the card of the day stay with you; personal horoscopes "

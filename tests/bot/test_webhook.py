@@ -1,6 +1,7 @@
 """The webhook, end to end: real update JSON through the ASGI application to the fake Bot API."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 from bot.models import TelegramUpdate, UpdateStatus
 from tests import driver
 from tests.driver import post, texts_to
+from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +67,28 @@ def test_help_and_menu_button(bot_settings):
     assert len(sent) == 3
     assert sent[0] == sent[1]
     assert "Что я умею" in sent[0]
+
+
+@pytest.mark.parametrize(("language", "header"), [("ru", "Команды:"), ("en", "Commands:")])
+def test_help_lists_every_command_the_bot_answers(bot_settings, language, header):
+    from telegram.ext import CommandHandler
+
+    from bot.application import build_application
+
+    commands = {
+        command
+        for group in build_application().handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    TelegramUserFactory(telegram_id=CHAT, language=language, onboarded_at=timezone.now())
+
+    post(driver.message("/help"))
+
+    [text] = texts_to(bot_settings, CHAT)
+    listed = set(re.findall(r"^/([a-z_]+) — ", text.split(header, 1)[1], re.MULTILINE))
+    assert listed == commands
 
 
 @pytest.mark.parametrize("secret", ["", "wrong", "x" * 300, "секрет"])
