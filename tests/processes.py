@@ -47,13 +47,16 @@ class WebProcess:
     port: int
     stdout: Path
     stderr: Path
+    final_output: list[str] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def output_lines(self) -> list[str]:
-        """Every line the process wrote to stdout and stderr so far."""
+        """Every line the process wrote to stdout and stderr (so far, or until it stopped)."""
+        if self.final_output is not None:
+            return self.final_output
         return [
             line for path in (self.stdout, self.stderr) for line in path.read_text(errors="replace").splitlines()
         ]
@@ -95,6 +98,7 @@ def web_process(env: dict[str, str], *, start_timeout: float = 30) -> Iterator[W
             yield web
         finally:
             _stop(process)
+            web.final_output = web.output_lines()
 
 
 def _wait_until_serving(web: WebProcess, timeout: float) -> None:
