@@ -66,5 +66,7 @@ def typo_warnings(*, known: set[str], environment: dict[str, str] | None = None)
         upper = name.upper()
         close = [upper] if upper in known else difflib.get_close_matches(upper, known, n=1, cutoff=_TYPO_CUTOFF)
         if close:
-            warnings.append(f"{name} is set but is not a setting Astrobot reads; did you mean {close[0]}? It is ignored.")
+            warnings.append(
+                f"{name} is set but is not a setting Astrobot reads; did you mean {close[0]}? It is ignored."
+            )
     return warnings

@@ -6,6 +6,7 @@ contextvar: `log_bind` adds fields for the current request, task or update, and 
 carries them (`request_id`, `update_id`, `task_id`).
 """
 
+import contextlib
 import logging
 import logging.config
 import re
@@ -58,7 +59,7 @@ class JsonFormatter(_JsonFormatter):
         kwargs.setdefault("json_ensure_ascii", False)
         super().__init__(*args, **kwargs)
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
 
     def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
@@ -141,10 +142,8 @@ def _task_finished(sender: object, func: object, task: dict, **kwargs: object) -
 
         translation.activate("en")
     if _task_tokens:
-        try:
+        with contextlib.suppress(ValueError):  # bound in another context (not in the worker's one thread)
             log_reset(_task_tokens.pop())
-        except ValueError:  # bound in another context (cannot happen in the worker's one thread)
-            pass
 
 
 def task_logging_connect(argv: list[str] | None = None) -> None:

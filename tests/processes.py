@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +57,7 @@ class WebProcess:
         """Every line the process wrote to stdout and stderr (so far, or until it stopped)."""
         if self.final_output is not None:
             return self.final_output
-        return [
-            line for path in (self.stdout, self.stderr) for line in path.read_text(errors="replace").splitlines()
-        ]
+        return [line for path in (self.stdout, self.stderr) for line in path.read_text(errors="replace").splitlines()]
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -71,10 +69,8 @@ def _stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
     # gunicorn's workers may outlive a master killed hard: end the group either way.
-    try:
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @contextmanager
@@ -105,7 +101,9 @@ def _wait_until_serving(web: WebProcess, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if web.process.poll() is not None:
-            raise RuntimeError(f"the web process exited with {web.process.returncode}:\n" + "\n".join(web.output_lines()))
+            raise RuntimeError(
+                f"the web process exited with {web.process.returncode}:\n" + "\n".join(web.output_lines())
+            )
         # The port opens in the master before the worker has loaded the app: wait for the worker.
         if any("Application startup complete" in line for line in web.output_lines()):
             return
