@@ -16,7 +16,6 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
 timeout = 60
 # On SIGTERM (a deploy, `docker stop`) requests in flight get this long to finish.
 graceful_timeout = 30
-keepalive = 5
 accesslog = "-"
 # gunicorn's runtime control socket (gunicornc) is not used; it would write into $HOME.
 control_socket_disable = True
