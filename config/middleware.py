@@ -84,11 +84,11 @@ class HealthProbeMiddleware:
         self._async = iscoroutinefunction(get_response)
         if self._async:
             markcoroutinefunction(self)
+        # Resolved at start-up: a probe must not pay for loading the URLconf (the first request would).
+        self._views = {path: resolve(path).func for path in settings.HEALTH_PATHS}
 
     def _probe(self, request):
-        if request.path_info not in settings.HEALTH_PATHS:
-            return None
-        return resolve(request.path_info).func
+        return self._views.get(request.path_info)
 
     def __call__(self, request):
         if self._async:
