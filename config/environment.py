@@ -1,6 +1,7 @@
 """Reading settings from the environment: strict values that name the variable, and typo warnings."""
 
 import difflib
+import json
 import os
 import re
 from pathlib import Path
@@ -31,11 +32,17 @@ class Env(environ.Env):
         try:
             return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
         except (ValueError, TypeError) as exc:
-            kind = getattr(cast, "__name__", None) or "a valid value"
-            article = "an" if kind[0] in "aeiou" else "a"
             raise ImproperlyConfigured(
-                f"{var} must be {article} {kind}, got {self.ENVIRON.get(var, '')!r} ({exc})"
+                f"{var} must be {_describe(cast)}, got {self.ENVIRON.get(var, '')!r} ({exc})"
             ) from None
+
+
+def _describe(cast: object) -> str:
+    if isinstance(cast, list | tuple) and cast:
+        return f"a comma-separated list of {_describe(cast[0]).removeprefix('an ').removeprefix('a ')}s"
+    return {int: "an integer", float: "a number", json.loads: "JSON", list: "a comma-separated list"}.get(
+        cast, "a valid value"
+    )
 
 
 def _boolean(name: str, raw: str) -> bool:

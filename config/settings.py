@@ -302,10 +302,14 @@ ADMIN_PASSWORD = env.str("ADMIN_PASSWORD", default="")
 # --- Logging ----------------------------------------------------------------------------------------
 # JSON in production: one object per line, UTC time, and the request, update or task id of the line's unit
 # of work (config/logging.py; gunicorn.conf.py gives gunicorn's and uvicorn's lines the same shape).
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+Q_LOG_LEVEL = env.str("Q_LOG_LEVEL", default="WARNING").upper()
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG or TESTING else "json")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+for _name, _level in (("LOG_LEVEL", LOG_LEVEL), ("Q_LOG_LEVEL", Q_LOG_LEVEL)):
+    if _level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ImproperlyConfigured(f"{_name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {_level!r}")
 HEALTH_PATHS = {"/health", "/health/", "/health/live", "/health/live/"}
 
 
@@ -330,7 +334,7 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         # django-q2 logs as "django-q" (with a hyphen).
-        "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
+        "django-q": {"level": Q_LOG_LEVEL},
         "django.request": {"filters": ["not_health"]},
     },
 }
