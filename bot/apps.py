@@ -38,6 +38,9 @@ class BotConfig(AppConfig):
 
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="bot.sync_schedules")
         post_execute.connect(_report_task_failure, dispatch_uid="bot.report_task_failure")
+        from config.logging import task_logging_connect
+
+        task_logging_connect()  # each task's log lines carry its id; the cluster logs in English
 
         # The payments app announces changes made in the background; the user hears of them from here.
         from bot.premium.tasks import payment_granted_listener, payment_refunded_listener

@@ -1,4 +1,4 @@
-"""The health check (the webhook is a plain ASGI endpoint: bot.webhook)."""
+"""The health checks (the webhook is a plain ASGI endpoint: bot.webhook)."""
 
 import asyncio
 import contextlib
@@ -8,23 +8,25 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
 from bot import runtime
-from bot.selectors import database_ping, heartbeat_age
+from bot.health import database_probe
+from bot.selectors import heartbeat_age
 
 CLUSTER_HEARTBEAT = "cluster"
 
 
-def _database_and_tasks() -> dict[str, dict]:
+async def _database_check() -> dict:
     try:
-        database_ping()
+        await database_probe()
     except Exception as exc:
-        return {
-            "database": {"ok": False, "error": type(exc).__name__},
-            "tasks": {"ok": False, "error": "database unavailable"},
-        }
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True}
+
+
+def _tasks_check() -> dict:
     age = heartbeat_age(name=CLUSTER_HEARTBEAT)
     tasks = {"ok": age is not None and age.total_seconds() < settings.HEARTBEAT_STALE_AFTER}
     tasks["last_heartbeat_seconds_ago"] = None if age is None else round(age.total_seconds(), 1)
-    return {"database": {"ok": True}, "tasks": tasks}
+    return tasks
 
 
 async def _bot_check() -> dict:
@@ -39,9 +41,25 @@ async def _bot_check() -> dict:
     return {"ok": True, "username": runtime.state.username}
 
 
-async def health(request: HttpRequest) -> JsonResponse:
-    """Report the database, the task cluster and the bot: 200 when all are well, 503 otherwise."""
-    checks = await sync_to_async(_database_and_tasks)()
-    checks["bot"] = await _bot_check()
+def _answer(checks: dict) -> JsonResponse:
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+
+
+async def health_live(request: HttpRequest) -> JsonResponse:
+    """Liveness of this web process alone: it answers and reaches the database, within a second."""
+    return _answer({"database": await _database_check()})
+
+
+async def health(request: HttpRequest) -> JsonResponse:
+    """Readiness and status: the database, the task cluster's heartbeat and the bot; 200 when all are well."""
+    checks = {"database": await _database_check()}
+    if checks["database"]["ok"]:
+        try:
+            checks["tasks"] = await sync_to_async(_tasks_check)()
+        except Exception as exc:
+            checks["tasks"] = {"ok": False, "error": type(exc).__name__}
+    else:
+        checks["tasks"] = {"ok": False, "error": "database unavailable"}
+    checks["bot"] = await _bot_check()
+    return _answer(checks)

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from bot import runtime
 from bot.processing import UpdateNotRecorded, connections_checkup, update_id_of, update_parse, update_process
+from config.logging import log_bind
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ async def _handle(scope: dict, receive) -> tuple[int, dict]:
         return 400, {"error": "malformed JSON"}
     if update_id_of(data) is None:
         return 400, {"error": "not an update"}
+    # Every later line of this request carries the update id (config.asgi's RequestIdMiddleware unbinds it).
+    log_bind(update_id=update_id_of(data))
     try:
         application = await runtime.application_start()
     except runtime.BotNotConfigured:

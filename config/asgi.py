@@ -11,6 +11,7 @@ django_application = get_asgi_application()
 
 from bot import runtime  # noqa: E402
 from bot.webhook import WEBHOOK_PATH, webhook_asgi  # noqa: E402
+from config.middleware import RequestIdMiddleware  # noqa: E402
 
 logger = logging.getLogger("config.asgi")
 
@@ -37,8 +38,8 @@ async def lifespan(receive, send) -> None:
             return
 
 
-async def application(scope, receive, send) -> None:
-    """The ASGI application the web process serves."""
+async def route(scope, receive, send) -> None:
+    """The webhook to bot.webhook, everything else (admin, /health, payments) to Django."""
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
         return
@@ -46,3 +47,7 @@ async def application(scope, receive, send) -> None:
         await webhook_asgi(scope, receive, send)
         return
     await django_application(scope, receive, send)
+
+
+# The ASGI application the web process serves: every request (webhook included) gets an id in the logs.
+application = RequestIdMiddleware(route)

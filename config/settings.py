@@ -8,9 +8,11 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.environment import Env, documented_names, typo_warnings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+env = Env()
 environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -34,6 +36,9 @@ def _required(name: str, dev_default: str) -> str:
 
 SECRET_KEY = _required("SECRET_KEY", _DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG or TESTING else [])
+if not ALLOWED_HOSTS and not (DEBUG or TESTING):
+    # Otherwise the web process starts and then answers every request 400.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off, e.g. ALLOWED_HOSTS=astrobot.example.com")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -52,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.HealthProbeMiddleware",
     "config.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,7 +160,7 @@ warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronou
 # PaaS routers terminate TLS and forward the scheme.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
-SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^health(/live)?/?$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
@@ -294,35 +300,41 @@ ADMIN_EMAIL = env.str("ADMIN_EMAIL", default="")
 ADMIN_PASSWORD = env.str("ADMIN_PASSWORD", default="")
 
 # --- Logging ----------------------------------------------------------------------------------------
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# JSON in production: one object per line, UTC time, and the request, update or task id of the line's unit
+# of work (config/logging.py; gunicorn.conf.py gives gunicorn's and uvicorn's lines the same shape).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+Q_LOG_LEVEL = env.str("Q_LOG_LEVEL", default="WARNING").upper()
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG or TESTING else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+for _name, _level in (("LOG_LEVEL", LOG_LEVEL), ("Q_LOG_LEVEL", Q_LOG_LEVEL)):
+    if _level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ImproperlyConfigured(f"{_name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {_level!r}")
+HEALTH_PATHS = {"/health", "/health/", "/health/live", "/health/live/"}
 
 
 def _not_a_health_probe(record: object) -> bool:
     # /health reports its failures in its body; a 503 there is the answer, not an error of ours.
     request = getattr(record, "request", None)
-    return getattr(request, "path", "") not in {"/health", "/health/"}
+    return getattr(request, "path", "") not in HEALTH_PATHS
 
 
+LOGGING_CONFIG = "config.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"not_health": {"()": "django.utils.log.CallbackFilter", "callback": _not_a_health_probe}},
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            "json_ensure_ascii": False,
-        },
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"()": "config.logging.TextFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
-        "django_q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
+        # django-q2 logs as "django-q" (with a hyphen).
+        "django-q": {"level": Q_LOG_LEVEL},
         "django.request": {"filters": ["not_health"]},
     },
 }
@@ -338,3 +350,7 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# --- Configuration checks -----------------------------------------------------------------------------
+# Variables that look like a misspelt setting (TELEGRAM_BOT_TOKN) are logged as warnings at start-up.
+CONFIG_WARNINGS = typo_warnings(known=env.read | documented_names(BASE_DIR / ".env.example"))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from bot.views import health
+from bot.views import health, health_live
 
 admin.site.site_header = "Astrobot"
 admin.site.site_title = "Astrobot"
@@ -9,6 +9,8 @@ admin.site.site_title = "Astrobot"
 urlpatterns = [
     path("health", health, name="health"),
     path("health/", health),
+    path("health/live", health_live, name="health-live"),
+    path("health/live/", health_live),
     path("admin/", admin.site.urls),
     path("payments/", include("payments.urls")),
 ]

@@ -51,7 +51,7 @@ def _start(env: dict) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "TELEGRAM_WEBHOOK_SECRET"])
 def test_production_refuses_to_start_without_its_secrets(missing):
-    env = {"DEBUG": "0", "SECRET_KEY": "s" * 60, "TELEGRAM_WEBHOOK_SECRET": "hook"}
+    env = {"DEBUG": "0", "SECRET_KEY": "s" * 60, "TELEGRAM_WEBHOOK_SECRET": "hook", "ALLOWED_HOSTS": "a.example"}
     del env[missing]
 
     result = _start(env)
@@ -61,7 +61,8 @@ def test_production_refuses_to_start_without_its_secrets(missing):
 
 
 def test_production_starts_with_its_secrets():
-    result = _start({"DEBUG": "0", "SECRET_KEY": "s" * 60, "TELEGRAM_WEBHOOK_SECRET": "hook"})
+    env = {"DEBUG": "0", "SECRET_KEY": "s" * 60, "TELEGRAM_WEBHOOK_SECRET": "hook", "ALLOWED_HOSTS": "a.example"}
+    result = _start(env)
     assert result.returncode == 0, result.stderr
 
 

@@ -97,11 +97,18 @@ def test_set_webhook_needs_an_https_public_url(bot_settings, settings, url):
     assert not bot_settings.calls_to("setWebhook")
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.mark.django_db
 def test_ensure_admin_creates_one_staff_account_and_prints_the_password_once(settings):
     settings.ADMIN_PASSWORD = ""
-    first, _ = run("ensure_admin")
-    second, _ = run("ensure_admin")
+    first_out, second_out = Terminal(), Terminal()
+    call_command("ensure_admin", stdout=first_out)
+    call_command("ensure_admin", stdout=second_out)
+    first, second = first_out.getvalue(), second_out.getvalue()
 
     admin = get_user_model().objects.get()
     password = first.split("password '")[1].split("'")[0]

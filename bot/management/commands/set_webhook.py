@@ -26,10 +26,35 @@ def bot_commands(language: str) -> list[BotCommand]:
         return [BotCommand(name, str(description)) for name, description in COMMANDS]
 
 
+def skip_reason() -> str | None:
+    """Why there is no webhook to register yet (a first deploy, a polling deployment), or None."""
+    if not settings.TELEGRAM_BOT_TOKEN:
+        return "TELEGRAM_BOT_TOKEN is not set"
+    if not settings.PUBLIC_URL:
+        return "PUBLIC_URL is not set (the public https:// address of the web process)"
+    return None
+
+
 class Command(BaseCommand):
     help = "Point Telegram at this deployment's webhook (PUBLIC_URL) and set the command menu in ru and en."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--if-configured",
+            action="store_true",
+            help="without a token or PUBLIC_URL, say so and exit 0 instead of failing (the release step)",
+        )
+
     def handle(self, *args: object, **options: object) -> None:
+        reason = skip_reason()
+        if reason and options["if_configured"]:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Webhook not set: {reason}. Set it and run `manage.py set_webhook` (or redeploy); "
+                    "a deployment without a public address runs `manage.py runbot` (long polling) instead."
+                )
+            )
+            return
         if not settings.TELEGRAM_BOT_TOKEN:
             raise CommandError("TELEGRAM_BOT_TOKEN is not set.")
         url = webhook_url()
