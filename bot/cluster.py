@@ -9,6 +9,7 @@ hands them out again after Q_CLUSTER["retry"]. See the README, "Deploying".
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -136,10 +137,8 @@ def _kill_tree(tree: dict[int, str]) -> None:
         except (OSError, IndexError):
             continue
         if fields[19] == started and fields[0] != "Z":
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 class Worker:
