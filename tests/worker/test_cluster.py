@@ -8,6 +8,7 @@ PostgreSQL): the worker processes cannot see data inside a test's transaction.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -29,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DUE = [7_100_000_001, 7_100_000_002, 7_100_000_003, 7_100_000_004, 7_100_000_005]
 QUIET = 7_100_000_099  # notifications off: never pushed
 GRACE = 3  # Q_STOP_GRACE: how long the in-flight task may run on after SIGTERM
-# A database for the workers: migrated (which syncs the schedules), users due now, and one task that will
-# still be running when the worker is told to stop.
+# A database for the workers: migrated (which syncs the schedules; nothing to do for the SQLite copy), users due
+# now, and one task that will still be running when the worker is told to stop.
 PREPARE = f"""
 import django
 django.setup()
@@ -52,10 +53,11 @@ async_task("time.sleep", 120)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def worker_database(request, tmp_path) -> Iterator[tuple[dict[str, str], object]]:
+def worker_database(request, tmp_path, migrated_sqlite) -> Iterator[tuple[dict[str, str], object]]:
     """Environment variables naming a fresh database, and a function running one SQL query against it."""
     if request.param == "sqlite":
         path = tmp_path / "worker.sqlite3"
+        shutil.copyfile(migrated_sqlite, path)
 
         def query(sql: str) -> list[tuple]:
             with sqlite3.connect(path, timeout=20) as connection:
