@@ -180,7 +180,7 @@ def test_the_worker_pushes_once_keeps_its_heartbeat_and_stops_on_sigterm_to_its_
 
         try:
             # The schedules fire at start-up: every due user gets the push, once, across both clusters.
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while set(_delivered(fake)) < set(DUE) and time.monotonic() < deadline:
                 assert all(worker.poll() is None for worker in workers), output()
                 time.sleep(0.2)
@@ -199,7 +199,7 @@ def test_the_worker_pushes_once_keeps_its_heartbeat_and_stops_on_sigterm_to_its_
             assert beat_at.replace(tzinfo=UTC) >= started_at.replace(microsecond=0)
 
             trees = {worker.pid: _descendants(worker.pid) for worker in workers}
-            # The main process, the sentinel, two workers, the pusher and the monitor.
+            # Below each main process: the sentinel, two workers, the pusher and the monitor.
             assert all(len(tree) == 5 for tree in trees.values()), trees
             stopping = time.monotonic()
             for worker in workers:
@@ -213,8 +213,8 @@ def test_the_worker_pushes_once_keeps_its_heartbeat_and_stops_on_sigterm_to_its_
                     worker.wait()
 
     assert codes == [0, 0], output()
-    assert took < 30
-    assert GRACE <= took < GRACE + 5, f"stopped in {took:.1f} s"
+    # The running task had its grace period, and the whole stop fits well inside a platform's 30 s.
+    assert GRACE <= took < 30, f"stopped in {took:.1f} s"
     for worker in workers:
         assert not _group_alive(worker.pid), f"processes of group {worker.pid} outlived the worker"
     assert all(not Path(f"/proc/{pid}").exists() for tree in trees.values() for pid in tree)
