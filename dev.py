@@ -105,18 +105,23 @@ def serve(env: dict[str, str], python: Path = PYTHON) -> int:
     env = {**env, "PATH": f"{python.parent}{os.pathsep}{env.get('PATH', os.defpath)}"}
     # honcho would load .env over the environment; settings read .env themselves, under the environment.
     command = [str(python), "-m", "honcho", "--env", os.devnull, "-f", "Procfile.dev", "start"]
-    honcho = subprocess.Popen(command, cwd=ROOT, env=env, process_group=None if os.name == "nt" else 0)
     stopping: list[int] = []
+    started: list[subprocess.Popen] = []
 
     def stop(signum: int, frame: object) -> None:
         if not stopping:
             print(f"\n{signal.Signals(signum).name}: stopping web, worker and bot ...", file=sys.stderr, flush=True)
-            os.kill(honcho.pid, signal.SIGTERM)
+            for honcho in started:
+                os.kill(honcho.pid, signal.SIGTERM)
         stopping.append(signum)
 
     handled = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     previous = {signum: signal.signal(signum, stop) for signum in handled}
     try:
+        honcho = subprocess.Popen(command, cwd=ROOT, env=env, process_group=None if os.name == "nt" else 0)
+        started.append(honcho)
+        if stopping:  # a signal came while honcho was starting
+            os.kill(honcho.pid, signal.SIGTERM)
         code = honcho.wait()
     finally:
         for signum, handler in previous.items():
