@@ -7,6 +7,8 @@ python3 dev.py test    # virtualenv, install, then the whole test suite (extra a
 
 import hashlib
 import os
+import signal
+import socket
 import subprocess
 import sys
 import venv
@@ -47,31 +49,101 @@ def manage(*args: str, env: dict | None = None) -> None:
     subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT, env=env)
 
 
-def _dotenv_defines(name: str) -> bool:
-    path = ROOT / ".env"
-    if not path.exists():
-        return False
-    return any(line.strip().startswith(f"{name}=") for line in path.read_text().splitlines())
+def _dotenv(environ: dict[str, str]) -> dict[str, str]:
+    """KEY=value lines of .env (or ENV_FILE), read the simple way: only what dev.py itself needs."""
+    path = Path(environ.get("ENV_FILE") or ROOT / ".env")
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text().splitlines():
+        line = line.strip().removeprefix("export ").strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = (part.strip() for part in line.split("=", 1))
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def environment(environ: dict[str, str]) -> dict[str, str]:
+    """The environment of `dev.py run`: the shell's, which wins over .env (settings read .env themselves)."""
+    env = dict(environ)
+    dotenv = _dotenv(environ)
+    if "DEBUG" not in env and "DEBUG" not in dotenv:
+        # The embedded defaults are a development setup; production runs through the Procfile.
+        env["DEBUG"] = "1"
+    if "Q_STOP_GRACE" not in env and "Q_STOP_GRACE" not in dotenv:
+        # honcho kills what is still running 5 s after Ctrl+C: let the worker hand its tasks back before.
+        env["Q_STOP_GRACE"] = "3"
+    # Procfile.dev reads PORT itself, so it must be in the environment even when only .env has it.
+    env["PORT"] = env.get("PORT") or dotenv.get("PORT") or "8000"
+    return env
+
+
+def port_problem(port: str) -> str | None:
+    """Why the web process could not listen on 127.0.0.1:PORT, or None when it can."""
+    hint = "Set PORT to a free port in the environment or in .env, e.g.  PORT=8001 python3 dev.py run"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        return f"PORT={port!r} is not a port number. {hint}"
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            probe.bind(("127.0.0.1", int(port)))
+        except OSError as error:
+            return f"Port {port} (PORT) is busy: {error.strerror}. Another dev.py run, perhaps? {hint}"
+    return None
+
+
+def serve(env: dict[str, str], python: Path = PYTHON) -> int:
+    """Run Procfile.dev with honcho until it ends, or until Ctrl+C, SIGTERM or SIGHUP stops all of it.
+
+    honcho runs in a process group of its own and each of its processes in a session of its own, so a signal
+    reaches only this script, which asks honcho to stop everything (SIGTERM to each process's group, SIGKILL
+    5 s later) and waits for it. Killing honcho outright would leave its processes running.
+    """
+    env = {**env, "PATH": f"{python.parent}{os.pathsep}{env.get('PATH', os.defpath)}"}
+    # honcho would load .env over the environment; settings read .env themselves, under the environment.
+    command = [str(python), "-m", "honcho", "--env", os.devnull, "-f", "Procfile.dev", "start"]
+    stopping: list[int] = []
+    started: list[subprocess.Popen] = []
+
+    def stop(signum: int, frame: object) -> None:
+        if not stopping:
+            print(f"\n{signal.Signals(signum).name}: stopping web, worker and bot ...", file=sys.stderr, flush=True)
+            for honcho in started:
+                os.kill(honcho.pid, signal.SIGTERM)
+        stopping.append(signum)
+
+    handled = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {signum: signal.signal(signum, stop) for signum in handled}
+    try:
+        honcho = subprocess.Popen(command, cwd=ROOT, env=env, process_group=None if os.name == "nt" else 0)
+        started.append(honcho)
+        if stopping:  # a signal came while honcho was starting
+            os.kill(honcho.pid, signal.SIGTERM)
+        code = honcho.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0 if stopping else code
 
 
 def run() -> int:
     """Set up and run the web process, the task worker and the bot (polling) together."""
     ensure_venv("prod")
-    env = dict(os.environ)
-    if "DEBUG" not in env and not _dotenv_defines("DEBUG"):
-        # The embedded defaults are a development setup; production runs through the Procfile.
-        env["DEBUG"] = "1"
-    env.setdefault("PORT", "8000")
+    env = environment(dict(os.environ))
+    problem = port_problem(env["PORT"])
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     manage("migrate", "--noinput", env=env)
     manage("sync_schedules", env=env)
     manage("ensure_admin", env=env)
     print(
         f"\nAdmin: http://127.0.0.1:{env['PORT']}/admin/   Health: http://127.0.0.1:{env['PORT']}/health\n", flush=True
     )
-    try:
-        return subprocess.call([PYTHON, "-m", "honcho", "-f", "Procfile.dev", "start"], cwd=ROOT, env=env)
-    except KeyboardInterrupt:
-        return 0
+    return serve(env)
 
 
 def test(args: list[str]) -> int:
@@ -87,7 +159,10 @@ def test(args: list[str]) -> int:
 def main() -> int:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "run":
-        return run()
+        try:
+            return run()
+        except KeyboardInterrupt:  # during set-up: nothing runs yet
+            return 130
     if command == "test":
         return test(rest)
     if command == "setup":

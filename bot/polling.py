@@ -3,6 +3,8 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from asgiref.sync import sync_to_async
 from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
@@ -15,6 +17,7 @@ from config.retry import backoff_delay
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
+T = TypeVar("T")
 
 
 async def poll(
@@ -26,9 +29,14 @@ async def poll(
     processed = batches = 0
     while not stop.is_set() and (max_batches is None or batches < max_batches):
         try:
-            updates = await application.bot.get_updates(
-                offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES, read_timeout=timeout + 10
+            updates = await _unless_stopped(
+                stop,
+                application.bot.get_updates(
+                    offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES, read_timeout=timeout + 10
+                ),
             )
+        except _Stopped:
+            break
         except RetryAfter as exc:
             await _sleep(stop, float(exc.retry_after if isinstance(exc.retry_after, int | float) else 5))
             continue
@@ -63,6 +71,30 @@ async def poll(
         except Exception:
             logger.debug("Could not confirm the last offset", exc_info=True)
     return processed
+
+
+class _Stopped(Exception):
+    """`stop` was set while waiting."""
+
+
+async def _unless_stopped(stop: asyncio.Event, awaitable: Awaitable[T]) -> T:
+    """Await `awaitable`, or cancel it and raise _Stopped as soon as `stop` is set.
+
+    A long poll otherwise holds SIGTERM for up to `timeout` seconds. Updates of a cancelled call were not
+    confirmed (the offset did not move), so Telegram hands them out again.
+    """
+    work = asyncio.ensure_future(awaitable)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if work.done():
+        return work.result()
+    work.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await work
+    raise _Stopped
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

@@ -147,19 +147,20 @@ def _task_finished(sender: object, func: object, task: dict, **kwargs: object) -
 
 
 def task_logging_connect(argv: list[str] | None = None) -> None:
-    """Tag each task's lines with its id; in `qcluster`, django-q2's own messages in English.
+    """Tag each task's lines with its id; in the cluster (`worker`, `qcluster`), django-q2's messages in English.
 
     django-q2 translates its log messages with the active language (LANGUAGE_CODE, Russian, by default).
     The cluster's processes are forked from the one that runs this, so activating English here covers the
     sentinel, pusher, monitor and workers; each task still runs in LANGUAGE_CODE, as it always did.
     """
     global _in_cluster
+    from django.conf import settings
     from django_q.signals import post_execute_in_worker, pre_execute
 
     pre_execute.connect(_task_started, dispatch_uid="config.logging.task_started")
     post_execute_in_worker.connect(_task_finished, dispatch_uid="config.logging.task_finished")
     argv = sys.argv if argv is None else argv
-    if len(argv) > 1 and argv[1] == "qcluster":
+    if len(argv) > 1 and argv[1] in settings.CLUSTER_COMMANDS:
         from django.utils import translation
 
         _in_cluster = True

@@ -91,6 +91,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database -------------------------------------------------------------------------------------
 # SQLite by default (WAL, immediate write transactions, a busy timeout); DATABASE_URL switches to
 # PostgreSQL with psycopg's pool. CONN_MAX_AGE stays 0: under ASGI persistent connections leak.
+# The task cluster (`worker`, `qcluster`) forks: a pool must never cross a fork() (the children would share
+# its sockets), and each of its processes does one thing at a time, so there every process keeps one plain
+# connection instead (opening one per broker poll cost 13 ms, four times a second; README, "Deploying").
+CLUSTER_COMMANDS = ("worker", "qcluster")
+_CLUSTER_PROCESS = len(sys.argv) > 1 and sys.argv[1] in CLUSTER_COMMANDS
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     _db = env.db_url_config(DATABASE_URL)
@@ -108,13 +113,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif _db["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"}:
     _db["ENGINE"] = "django.db.backends.postgresql"
-    if env.bool("DB_POOL", default=True):
+    if env.bool("DB_POOL", default=True) and not _CLUSTER_PROCESS:
         _db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DB_POOL_MAX_SIZE", default=8),
             "timeout": env.int("DB_POOL_TIMEOUT", default=10),
         }
 _db["CONN_MAX_AGE"] = 0
+if _CLUSTER_PROCESS:
+    # django-q2 closes connections before it forks and checks them before each task and poll.
+    _db["CONN_MAX_AGE"] = 600
+    _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
 
@@ -293,6 +302,9 @@ Q_CLUSTER = {
     "sync": env.bool("Q_SYNC", default=TESTING),
 }
 HEARTBEAT_STALE_AFTER = env.int("HEARTBEAT_STALE_AFTER", default=180)
+# `manage.py worker` on SIGTERM/SIGINT: seconds running tasks may finish; the rest are stopped and handed out
+# again after "retry". Keep it some 8 s below what the platform waits before SIGKILL (Heroku: 30 s).
+Q_STOP_GRACE = env.float("Q_STOP_GRACE", default=20.0)
 
 # --- Staff account bootstrap --------------------------------------------------------------------------
 ADMIN_USERNAME = env.str("ADMIN_USERNAME", default="admin")
