@@ -74,7 +74,7 @@ def test_the_worker_logs_json_in_english_with_the_task_id(tmp_path: Path):
     output = tmp_path / "worker.log"
     with output.open("wb") as sink:
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+            [sys.executable, "manage.py", "worker"],
             cwd=ROOT,
             env=env,
             stdout=sink,
