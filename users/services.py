@@ -268,7 +268,8 @@ def user_set_current_tz(*, user_id: int, tz: str) -> TelegramUser:
     if user.current_tz != tz:
         user.current_tz = tz
         user.notify_changed_at = timezone.now()
-        user.save(update_fields=["current_tz", "notify_changed_at"])
+        user.push_due_at = None  # the push works the next time out again
+        user.save(update_fields=["current_tz", "notify_changed_at", "push_due_at"])
     return user
 
 
@@ -280,7 +281,8 @@ def user_set_notify(*, user_id: int, enabled: bool | _Keep = KEEP, at: time | _K
     if at is not KEEP:
         user.notify_time = at.replace(second=0, microsecond=0, tzinfo=None)
     user.notify_changed_at = timezone.now()
-    user.save(update_fields=["notify_enabled", "notify_time", "notify_changed_at"])
+    user.push_due_at = None  # the push works the next time out again
+    user.save(update_fields=["notify_enabled", "notify_time", "notify_changed_at", "push_due_at"])
     return user
 
 
