@@ -113,6 +113,8 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
         def on_result(message: Outgoing, status: SendStatus, message_id: int | None) -> None:
             delivery_id, _ = message.ref
             error = "" if status == SendStatus.SENT else f"Telegram: {status}"
+            if status == SendStatus.UNCERTAIN:
+                error = "Telegram got the request but no answer came: maybe delivered, not sent again"
             services.push_finish(
                 delivery_id=delivery_id, status=PUSH_STATUS[status], message_id=message_id, error=error
             )
