@@ -38,6 +38,9 @@ class BotConfig(AppConfig):
 
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="bot.sync_schedules")
         post_execute.connect(_report_task_failure, dispatch_uid="bot.report_task_failure")
+        from bot.privacy.tasks import task_trace_forget
+
+        post_execute.connect(task_trace_forget, dispatch_uid="bot.privacy.task_trace_forget")
 
         # The payments app announces changes made in the background; the user hears of them from here.
         from bot.premium.tasks import payment_granted_listener, payment_refunded_listener
