@@ -151,6 +151,24 @@ def updates_forget_user(user: "TelegramUser") -> None:
         TelegramUpdate.objects.filter(pk__in=mentioning[start : start + 500]).update(payload=None, error="")
 
 
+def task_results_prune(*, older_than_days: int | None = None, chunk: int = 5_000) -> int:
+    """Keep the task cluster's results bounded: failures and successes older than TASK_RESULTS_KEEP_DAYS, and
+    successes beyond Q_CLUSTER["save_limit"] (django-q2 trims only one per new success); the number deleted."""
+    from django_q.models import Task
+
+    days = settings.TASK_RESULTS_KEEP_DAYS if older_than_days is None else older_than_days
+    old = Task.objects.filter(stopped__lt=timezone.now() - timedelta(days=days)).order_by("stopped")
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:chunk]):
+        deleted += Task.objects.filter(pk__in=ids).delete()[0]
+    limit = settings.Q_CLUSTER.get("save_limit", 250)
+    if limit > 0:
+        beyond = Task.objects.filter(success=True).order_by("-stopped").values_list("pk", flat=True)[limit:]
+        while ids := list(beyond[:chunk]):
+            deleted += Task.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
 def heartbeat_record(*, name: str) -> Heartbeat:
     """Record that the named process is alive now."""
     beat, _ = Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
