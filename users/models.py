@@ -89,7 +89,7 @@ class TelegramUser(models.Model):
             models.Index(fields=["notify_enabled", "notify_time"], name="users_notify_idx"),
             # The push's "who is due": only users who can get a push at all, by due time.
             models.Index(
-                fields=["push_due_at"],
+                fields=["push_due_at", "id"],
                 name="users_push_due_idx",
                 condition=models.Q(notify_enabled=True, blocked_at__isnull=True) & ~models.Q(sign=""),
             ),

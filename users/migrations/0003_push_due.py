@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='telegramuser',
-            index=models.Index(condition=models.Q(('blocked_at__isnull', True), ('notify_enabled', True), models.Q(('sign', ''), _negated=True)), fields=['push_due_at'], name='users_push_due_idx'),
+            index=models.Index(condition=models.Q(('blocked_at__isnull', True), ('notify_enabled', True), models.Q(('sign', ''), _negated=True)), fields=['push_due_at', 'id'], name='users_push_due_idx'),
         ),
     ]
