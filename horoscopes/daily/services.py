@@ -610,13 +610,11 @@ def push_run_id() -> str:
     return uuid.uuid4().hex[:20]
 
 
-def push_deliveries_prune(*, older_than_days: int | None = None, chunk: int = 10_000) -> int:
-    """Delete push records older than the retention period, a chunk per statement; the number deleted."""
+def push_deliveries_prune(*, older_than_days: int | None = None) -> int:
+    """Delete push records older than the retention period (one statement: nobody touches old rows); how many."""
     days = settings.PUSH_DELIVERIES_KEEP_DAYS if older_than_days is None else older_than_days
-    old = PushDelivery.objects.filter(local_date__lt=timezone.now().date() - timedelta(days=days))
-    deleted = 0
-    while ids := list(old.values_list("pk", flat=True)[:chunk]):
-        deleted += PushDelivery.objects.filter(pk__in=ids).delete()[0]
+    cutoff = timezone.now().date() - timedelta(days=days)
+    deleted, _ = PushDelivery.objects.filter(local_date__lt=cutoff).delete()
     return deleted
 
 

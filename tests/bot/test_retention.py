@@ -70,7 +70,7 @@ def test_old_generation_log_entries_go_and_the_texts_stay(settings):
     assert text.generation is None
 
 
-def test_push_records_past_retention_are_deleted_in_chunks(settings):
+def test_push_records_past_retention_are_deleted(settings):
     settings.PUSH_DELIVERIES_KEEP_DAYS = 30
     today = timezone.now().date()
     users = TelegramUserFactory.create_batch(3)
