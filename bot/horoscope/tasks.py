@@ -119,7 +119,7 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
                 delivery_id=delivery_id, status=PUSH_STATUS[status], message_id=message_id, error=error
             )
 
-        # At most once: a push Telegram may have received without answering is not sent again (README, Scale).
+        # At most once: a push Telegram may have received without answering is not sent again (README).
         batch: BatchReport = send_batch(
             messages(), before_send=before_send, on_result=on_result, resend_uncertain=False
         )

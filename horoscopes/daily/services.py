@@ -590,7 +590,10 @@ def push_start_sending(*, delivery_id: int, token: str, now: datetime | None = N
 def push_sending_expire(*, now: datetime, older_than: timedelta) -> int:
     """Rows "sending" for longer than a task may run: their worker died mid-request, so they may have been
     delivered. They become "uncertain" and are never sent again; the number changed."""
-    return PushDelivery.objects.filter(status=PushStatus.SENDING, sending_at__lt=now - older_than).update(
+    cutoff = now - older_than
+    # Rows from before sending_at existed count from their claim.
+    stuck = Q(sending_at__lt=cutoff) | Q(sending_at__isnull=True, claimed_at__lt=cutoff)
+    return PushDelivery.objects.filter(stuck, status=PushStatus.SENDING).update(
         status=PushStatus.UNCERTAIN, error="the worker stopped while Telegram had the request"
     )
 
