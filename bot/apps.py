@@ -42,6 +42,10 @@ class BotConfig(AppConfig):
 
         task_logging_connect()  # each task's log lines carry its id; the cluster logs in English
 
+        from bot.privacy.tasks import task_trace_forget
+
+        post_execute.connect(task_trace_forget, dispatch_uid="bot.privacy.task_trace_forget")
+
         # The payments app announces changes made in the background; the user hears of them from here.
         from bot.premium.tasks import payment_granted_listener, payment_refunded_listener
         from payments.signals import payment_granted, payment_refunded

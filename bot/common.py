@@ -82,4 +82,4 @@ async def error_handler(update: object, context: BotContext) -> None:
     try:
         await context.bot.send_message(chat.id, text)
     except Exception:
-        logger.warning("Could not send the error message to chat %s", chat.id, exc_info=True)
+        logger.warning("Could not send the error message for update %s", update.update_id, exc_info=True)

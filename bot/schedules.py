@@ -35,6 +35,9 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec(
         "prune push deliveries", "horoscopes.daily.tasks.push_deliveries_prune", Schedule.CRON, cron="23 4 * * *"
     ),
+    # Tables that grow with use stay bounded: task results and the generation log (claims and pushes above).
+    ScheduleSpec("prune task results", "bot.tasks.task_results_prune", Schedule.CRON, cron="29 4 * * *"),
+    ScheduleSpec("prune generation log", "horoscopes.llm.tasks.generations_prune", Schedule.CRON, cron="31 4 * * *"),
     # Interpretations whose handler or worker died mid-way: queued again, sent at most once (the task claims).
     ScheduleSpec(
         "tarot interpretations sweep", "bot.tarot.tasks.tarot_interpretations_sweep", Schedule.MINUTES, minutes=5

@@ -14,7 +14,9 @@ sees more than the budget in any one-second window; requests start spaced out (a
 apart) rather than in bursts. A chat gets its next message one TELEGRAM_SEND_CHAT_INTERVAL after the
 previous answer. On 429 every sender of the batch pauses for `retry_after` and the message is sent again;
 on 403 the user is marked as having blocked the bot and nothing more goes to that chat; network errors
-are retried a bounded number of times with backoff.
+are retried a bounded number of times with backoff. A request that was written but never answered (a read
+timeout, a connection lost while waiting) may have been delivered: with `resend_uncertain=False` (the daily
+push) it is reported as UNCERTAIN and not sent again, so nobody gets a message twice.
 
 Long texts are split under Telegram's limits on paragraph boundaries, each part valid HTML; a photo with a
 text too long for a caption goes out as the photo, then the text.
@@ -39,6 +41,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+import httpx
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -74,6 +77,8 @@ class SendStatus(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
+    # Written to Telegram, never answered: it may have been delivered (only with resend_uncertain=False).
+    UNCERTAIN = "uncertain"
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class BatchReport:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
+    uncertain: int = 0
     skipped: int = 0
     flood_waits: int = 0
     network_retries: int = 0
@@ -120,7 +126,7 @@ class BatchReport:
     @property
     def total(self) -> int:
         """Messages that were attempted (skipped ones are not)."""
-        return self.sent + self.blocked + self.failed
+        return self.sent + self.blocked + self.failed + self.uncertain
 
 
 class SenderNotConfigured(Exception):
@@ -152,6 +158,7 @@ def send_batch(
     before_send: BeforeSend | None = None,
     rate: float | None = None,
     keep_results: bool = False,
+    resend_uncertain: bool = True,
 ) -> BatchReport:
     """Send many messages within Telegram's limits; progress goes to `on_result` as each one finishes.
 
@@ -160,6 +167,8 @@ def send_batch(
     in the caller's thread: return False to skip it (e.g. another worker already took that row); it is the
     place to mark a row "sending", so that a worker killed mid-run never sends it twice.
     `on_result(message, status, message_id)` runs once per message that was attempted.
+    `resend_uncertain=False`: a request Telegram may have received but never answered is not sent again;
+    its status is UNCERTAIN (at most once). By default it is retried like any network error (at least once).
     Raises SenderNotConfigured without a usable bot token (messages not yet attempted are left alone).
     """
     config = _BotConfig.from_settings()
@@ -171,6 +180,7 @@ def send_batch(
         rate=rate or settings.TELEGRAM_SEND_RATE,
         chat_interval=settings.TELEGRAM_SEND_CHAT_INTERVAL,
         keep_results=keep_results,
+        resend_uncertain=resend_uncertain,
     )
     # async_to_sync rather than asyncio.run: the same fresh event loop, but callbacks marked thread-sensitive
     # come back to this thread (and its database connection and transaction) instead of a helper thread.
@@ -493,6 +503,13 @@ def _retry_seconds(error: RetryAfter) -> float:
 
 
 _CANNOT_PARSE = "can't parse entities"
+# httpx errors raised after the whole request was written: Telegram may have acted on it.
+_ANSWER_LOST = (httpx.ReadTimeout, httpx.ReadError)
+
+
+def maybe_delivered(error: NetworkError) -> bool:
+    """True when the request reached Telegram and only the answer was lost (a resend could duplicate it)."""
+    return isinstance(error.__cause__, _ANSWER_LOST)
 
 
 class _Batch:
@@ -508,8 +525,10 @@ class _Batch:
         rate: float,
         chat_interval: float,
         keep_results: bool,
+        resend_uncertain: bool = True,
     ) -> None:
         self.config = config
+        self.resend_uncertain = resend_uncertain
         self.messages = messages
         self.on_result = sync_to_async(on_result, thread_sensitive=True) if on_result else None
         self.before_send = sync_to_async(before_send, thread_sensitive=True) if before_send else None
@@ -527,7 +546,7 @@ class _Batch:
         request = HTTPXRequest(
             connection_pool_size=self.concurrency + 2,
             connect_timeout=10.0,
-            read_timeout=20.0,
+            read_timeout=settings.TELEGRAM_SEND_READ_TIMEOUT,
             write_timeout=20.0,
             pool_timeout=20.0,
             media_write_timeout=60.0,
@@ -594,6 +613,8 @@ class _Batch:
             self.report.sent += 1
         elif result.status == SendStatus.BLOCKED:
             self.report.blocked += 1
+        elif result.status == SendStatus.UNCERTAIN:
+            self.report.uncertain += 1
         else:
             self.report.failed += 1
         if self.keep_results:
@@ -662,7 +683,7 @@ class _Batch:
                 self.pacer.release(chat_id)
                 if _CANNOT_PARSE in str(error).lower() and part.parse_mode:
                     # Broken markup must not cost the user their message: send it as plain text instead.
-                    logger.warning("Telegram refused the markup for chat %s (%s); sending plain text", chat_id, error)
+                    logger.warning("Telegram refused the markup of a message (%s); sending plain text", error)
                     part = _Part(part.method, html_to_plain(part.text), None, part.reply_markup, part.photo)
                     continue
                 return SendResult(SendStatus.FAILED, error=str(error))
@@ -671,6 +692,8 @@ class _Batch:
                 raise SenderNotConfigured(f"Telegram refused the bot token: {error}") from error
             except NetworkError as error:
                 self.pacer.release(chat_id)
+                if not self.resend_uncertain and maybe_delivered(error):
+                    return SendResult(SendStatus.UNCERTAIN, error=f"no answer: {error!r}")
                 network_failures += 1
                 if network_failures >= NETWORK_ATTEMPTS:
                     return SendResult(SendStatus.FAILED, error=f"network: {error}")

@@ -119,18 +119,54 @@ def updates_prune(*, older_than_days: int | None = None) -> int:
 
 
 def updates_export_for_user(user: "TelegramUser") -> tuple[str, list[dict]]:
-    """/my_data: the raw updates of the user's chat still kept (failed ones, for staff to replay)."""
-    rows = TelegramUpdate.objects.filter(chat_id=user.telegram_id, payload__isnull=False).order_by("received_at")
+    """/my_data: the raw updates still kept (failed ones, for staff to replay) of the user's chat or about them."""
+    rows = TelegramUpdate.objects.filter(payload__isnull=False).order_by("received_at")
     kept = [
         {"update_id": r.update_id, "received_at": r.received_at.isoformat(), "status": r.status, "update": r.payload}
-        for r in rows
+        for r in rows.iterator(chunk_size=500)
+        if r.chat_id == user.telegram_id or _mentions(r.payload, user.telegram_id)
     ]
     return "telegram_updates_kept", kept
 
 
+def _mentions(node: object, telegram_id: int) -> bool:
+    """Whether a raw update holds this Telegram id anywhere (as the sender, a chat, a member, a payer...)."""
+    if isinstance(node, dict):
+        return any(_mentions(value, telegram_id) for value in node.values())
+    if isinstance(node, list):
+        return any(_mentions(value, telegram_id) for value in node)
+    return node == telegram_id and isinstance(node, int) and not isinstance(node, bool)
+
+
 def updates_forget_user(user: "TelegramUser") -> None:
-    """/delete_me: keep the update ids (replays must stay duplicates), drop the chat, raw updates and errors."""
+    """/delete_me: keep the update ids (replays must stay duplicates), drop the chat, raw updates and errors.
+
+    Raw updates are kept only for failed (or unfinished) ones; those of other chats that mention the person
+    (a group message they sent, a payment) lose their raw update and error too.
+    """
     TelegramUpdate.objects.filter(chat_id=user.telegram_id).update(chat_id=None, payload=None, error="")
+    kept = TelegramUpdate.objects.filter(payload__isnull=False).values_list("pk", "payload")
+    mentioning = [pk for pk, payload in kept.iterator(chunk_size=500) if _mentions(payload, user.telegram_id)]
+    for start in range(0, len(mentioning), 500):
+        TelegramUpdate.objects.filter(pk__in=mentioning[start : start + 500]).update(payload=None, error="")
+
+
+def task_results_prune(*, older_than_days: int | None = None, chunk: int = 5_000) -> int:
+    """Keep the task cluster's results bounded: failures and successes older than TASK_RESULTS_KEEP_DAYS, and
+    successes beyond Q_CLUSTER["save_limit"] (django-q2 trims only one per new success); the number deleted."""
+    from django_q.models import Task
+
+    days = settings.TASK_RESULTS_KEEP_DAYS if older_than_days is None else older_than_days
+    old = Task.objects.filter(stopped__lt=timezone.now() - timedelta(days=days)).order_by("stopped")
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:chunk]):
+        deleted += Task.objects.filter(pk__in=ids).delete()[0]
+    limit = settings.Q_CLUSTER.get("save_limit", 250)
+    if limit > 0:
+        beyond = Task.objects.filter(success=True).order_by("-stopped").values_list("pk", flat=True)[limit:]
+        while ids := list(beyond[:chunk]):
+            deleted += Task.objects.filter(pk__in=ids).delete()[0]
+    return deleted
 
 
 def heartbeat_record(*, name: str) -> Heartbeat:

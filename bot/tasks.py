@@ -1,6 +1,7 @@
 """django-q2 entry points of the bot app."""
 
 from bot.services import heartbeat_record
+from bot.services import task_results_prune as _task_results_prune
 from bot.services import updates_prune as _updates_prune
 from bot.views import CLUSTER_HEARTBEAT
 
@@ -13,3 +14,8 @@ def heartbeat() -> None:
 def updates_prune() -> int:
     """Delete claimed updates past their retention period."""
     return _updates_prune()
+
+
+def task_results_prune() -> int:
+    """Delete task results past their retention period or beyond save_limit."""
+    return _task_results_prune()

@@ -199,6 +199,8 @@ BOT_SUPPORT_CONTACT = env.str("BOT_SUPPORT_CONTACT", default="")
 # 30), and seconds between two messages to one chat (Telegram: about one a second).
 TELEGRAM_SEND_RATE = env.float("TELEGRAM_SEND_RATE", default=30.0)
 TELEGRAM_SEND_CHAT_INTERVAL = env.float("TELEGRAM_SEND_CHAT_INTERVAL", default=1.0)
+# Seconds to wait for Telegram's answer to one send. A daily push left unanswered is "uncertain", never resent.
+TELEGRAM_SEND_READ_TIMEOUT = env.float("TELEGRAM_SEND_READ_TIMEOUT", default=20.0)
 
 # --- LLM (optional) ---------------------------------------------------------------------------------
 LLM_BASE_URL = env.str("LLM_BASE_URL", default="")
@@ -238,6 +240,11 @@ HOROSCOPE_SKY_TZ = env.str("HOROSCOPE_SKY_TZ", default="Europe/Moscow")
 PUSH_RUN_SECONDS = env.int("PUSH_RUN_SECONDS", default=100)
 # Premium users' personal horoscopes are written this many minutes before their push time.
 PUSH_PREPARE_MINUTES = env.int("PUSH_PREPARE_MINUTES", default=60)
+# Retention, enforced by daily prune schedules (bot/schedules.py) so that tables stay bounded: push records,
+# the generation log, and the task cluster's results (failures; successes are also capped by save_limit).
+PUSH_DELIVERIES_KEEP_DAYS = env.int("PUSH_DELIVERIES_KEEP_DAYS", default=30)
+GENERATIONS_KEEP_DAYS = env.int("GENERATIONS_KEEP_DAYS", default=90)
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 
 # --- Payments: Telegram Stars (default), YooKassa (optional) ----------------------------------------
 PAYMENTS_STARS_ENABLED = env.bool("PAYMENTS_STARS_ENABLED", default=True)

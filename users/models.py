@@ -58,6 +58,9 @@ class TelegramUser(models.Model):
     notify_enabled = models.BooleanField(_("daily notification on"), default=True)
     notify_time = models.TimeField(_("daily notification time"), default="09:00")
     notify_changed_at = models.DateTimeField(_("notification settings changed"), null=True, blank=True)
+    # When the daily push should next be looked at (UTC), so the minute tick reads only the users due. Empty:
+    # not computed yet (new user, changed settings); the push computes it. Never later than the true time.
+    push_due_at = models.DateTimeField(_("next daily push due"), null=True, blank=True)
 
     premium_until = models.DateTimeField(_("Premium until"), null=True, blank=True, db_index=True)
 
@@ -82,7 +85,15 @@ class TelegramUser(models.Model):
     class Meta:
         verbose_name = _("bot user")
         verbose_name_plural = _("bot users")
-        indexes = [models.Index(fields=["notify_enabled", "notify_time"], name="users_notify_idx")]
+        indexes = [
+            models.Index(fields=["notify_enabled", "notify_time"], name="users_notify_idx"),
+            # The push's "who is due": only users who can get a push at all, by due time.
+            models.Index(
+                fields=["push_due_at", "id"],
+                name="users_push_due_idx",
+                condition=models.Q(notify_enabled=True, blocked_at__isnull=True) & ~models.Q(sign=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         name = " ".join(part for part in (self.first_name, self.last_name) if part)

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from users.birth import BirthMoment, MomentStatus, birth_moment_utc, sun_sign_of_birth
@@ -267,7 +268,8 @@ def user_set_current_tz(*, user_id: int, tz: str) -> TelegramUser:
     if user.current_tz != tz:
         user.current_tz = tz
         user.notify_changed_at = timezone.now()
-        user.save(update_fields=["current_tz", "notify_changed_at"])
+        user.push_due_at = None  # the push works the next time out again
+        user.save(update_fields=["current_tz", "notify_changed_at", "push_due_at"])
     return user
 
 
@@ -279,7 +281,8 @@ def user_set_notify(*, user_id: int, enabled: bool | _Keep = KEEP, at: time | _K
     if at is not KEEP:
         user.notify_time = at.replace(second=0, microsecond=0, tzinfo=None)
     user.notify_changed_at = timezone.now()
-    user.save(update_fields=["notify_enabled", "notify_time", "notify_changed_at"])
+    user.push_due_at = None  # the push works the next time out again
+    user.save(update_fields=["notify_enabled", "notify_time", "notify_changed_at", "push_due_at"])
     return user
 
 
@@ -388,14 +391,31 @@ def user_data_export(*, user_id: int) -> dict[str, Any]:
     return document
 
 
+def _erased_objects(user: TelegramUser) -> dict[type[models.Model], list]:
+    """The primary keys of everything that goes when the user row is deleted (the user included), by model."""
+    collector = Collector(using=router.db_for_write(TelegramUser), origin=user)
+    collector.collect([user])
+    found: dict[type[models.Model], list] = {}
+    for model, instances in collector.data.items():
+        found.setdefault(model, []).extend(instance.pk for instance in instances)
+    for queryset in collector.fast_deletes:
+        found.setdefault(queryset.model, []).extend(queryset.values_list("pk", flat=True))
+    return found
+
+
 def _admin_log_forget(user: TelegramUser) -> None:
-    """Staff edits are logged with the user's name: keep the audit trail, drop the name."""
+    """Staff edits are logged under the object's name (a chart's name is its owner's name, username and birth
+    moment): keep the audit trail of everything erased with the user, drop the names."""
     from django.contrib.admin.models import LogEntry
 
-    content_type = ContentType.objects.get_for_model(TelegramUser)
-    LogEntry.objects.filter(content_type=content_type, object_id=str(user.pk)).update(
-        object_repr=f"erased user #{user.pk}", change_message=""
-    )
+    for model, pks in _erased_objects(user).items():
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        label = "erased user" if model is TelegramUser else f"{model._meta.model_name} of an erased user"
+        for start in range(0, len(pks), 500):
+            object_ids = [str(pk) for pk in pks[start : start + 500]]
+            LogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).update(
+                object_repr=label, change_message=""
+            )
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -29,6 +29,7 @@ PUSH_STATUS = {
     SendStatus.SENT: PushStatus.SENT,
     SendStatus.BLOCKED: PushStatus.BLOCKED,
     SendStatus.FAILED: PushStatus.FAILED,
+    SendStatus.UNCERTAIN: PushStatus.UNCERTAIN,
 }
 
 
@@ -76,6 +77,8 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
         return report
     started = time.monotonic()
     try:
+        # A row left "sending" longer than a task may live was handed to Telegram by a worker that was killed.
+        services.push_sending_expire(now=now_fn(), older_than=timedelta(seconds=settings.Q_CLUSTER["timeout"]))
         for personal_id in services.push_prepare(now=now_fn()):
             async_task(personal_generate, personal_id, group="personal horoscopes")
             report.prepared += 1
@@ -105,24 +108,31 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
 
         def before_send(message: Outgoing) -> bool:
             delivery_id, token = message.ref
-            return services.push_start_sending(delivery_id=delivery_id, token=token)
+            return services.push_start_sending(delivery_id=delivery_id, token=token, now=now_fn())
 
         def on_result(message: Outgoing, status: SendStatus, message_id: int | None) -> None:
             delivery_id, _ = message.ref
             error = "" if status == SendStatus.SENT else f"Telegram: {status}"
+            if status == SendStatus.UNCERTAIN:
+                error = "Telegram got the request but no answer came: maybe delivered, not sent again"
             services.push_finish(
                 delivery_id=delivery_id, status=PUSH_STATUS[status], message_id=message_id, error=error
             )
 
-        batch: BatchReport = send_batch(messages(), before_send=before_send, on_result=on_result)
+        # At most once: a push Telegram may have received without answering is not sent again (README).
+        batch: BatchReport = send_batch(
+            messages(), before_send=before_send, on_result=on_result, resend_uncertain=False
+        )
         report.sent, report.blocked, report.skipped = batch.sent, batch.blocked, batch.skipped
+        report.uncertain = batch.uncertain
         report.flood_waits, report.network_retries = batch.flood_waits, batch.network_retries
         report.failed += batch.failed
         logger.info(
-            "Daily push: %s sent, %s blocked, %s failed in %.1f s",
+            "Daily push: %s sent, %s blocked, %s failed, %s uncertain in %.1f s",
             report.sent,
             report.blocked,
             report.failed,
+            report.uncertain,
             batch.elapsed,
         )
     finally:

@@ -117,6 +117,9 @@ class PushStatus(models.TextChoices):
     BLOCKED = "blocked", _("blocked the bot")
     FAILED = "failed", _("failed")
     SKIPPED = "skipped", _("skipped: joined after that day's time")
+    # The request reached Telegram but no answer came (a read timeout, or the worker died while sending): it
+    # may have been delivered, so it is never sent again (at most once a day).
+    UNCERTAIN = "uncertain", _("maybe sent: no answer from Telegram")
 
 
 class PushDelivery(models.Model):
@@ -128,9 +131,10 @@ class PushDelivery(models.Model):
     kind = models.CharField(_("kind"), max_length=16, default="daily")
     local_date = models.DateField(_("user's local date"))
     personal = models.BooleanField(_("personal horoscope"), default=False)
-    status = models.CharField(_("status"), max_length=8, choices=PushStatus.choices, default=PushStatus.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=PushStatus.choices, default=PushStatus.PENDING)
     batch = models.CharField(_("run"), max_length=32, blank=True, db_index=True)
     claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    sending_at = models.DateTimeField(_("handed to Telegram"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.BigIntegerField(_("message id"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from functools import partial
 from string import Template
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from horoscopes.astro import compute_chart, sky_of_day, transits
@@ -392,46 +393,102 @@ def push_zones() -> list[str]:
     )
 
 
+def _zone(tz: str) -> ZoneInfo:
+    return zone_or_none(tz) or ZoneInfo(settings.TIME_ZONE)
+
+
+def push_due_instant(day: date, at: dt_time, zone: ZoneInfo) -> datetime:
+    """The first moment of `day` when the clock in `zone` shows `at` or later, in UTC.
+
+    A time that happened twice counts at its first occurrence; one the clocks skipped, once they have jumped.
+    """
+    instants = [datetime.combine(day, at, tzinfo=zone).replace(fold=fold).astimezone(UTC) for fold in (0, 1)]
+    valid = [i for i in instants if (local := i.astimezone(zone)).date() == day and local.time() >= at]
+    return min(valid) if valid else max(instants)
+
+
+def _push_schedule_new(now: datetime) -> int:
+    """Give users without a push time yet (new, or settings changed) today's time: due now if it has passed."""
+    groups = (
+        TelegramUser.objects.filter(_push_recipients(), push_due_at__isnull=True)
+        .values_list("current_tz", "notify_time")
+        .distinct()
+        .order_by()
+    )
+    changed = 0
+    for tz, at in list(groups):
+        zone = _zone(tz)
+        due = push_due_instant(now.astimezone(zone).date(), at, zone)
+        changed += TelegramUser.objects.filter(
+            _push_recipients(), push_due_at__isnull=True, current_tz=tz, notify_time=at
+        ).update(push_due_at=due)
+    return changed
+
+
+def _push_due_set(hints: dict[int, datetime]) -> None:
+    """Store the next push times, one UPDATE per distinct time (users of one zone and time share it)."""
+    by_time: dict[datetime, list[int]] = {}
+    for user_id, due in hints.items():
+        by_time.setdefault(due, []).append(user_id)
+    for due, user_ids in by_time.items():
+        TelegramUser.objects.filter(pk__in=user_ids).update(push_due_at=due)
+
+
 def push_prepare(*, now: datetime | None = None) -> list[int]:
     """Personal horoscopes to write now: for Premium pushes due within PUSH_PREPARE_MINUTES (or overdue).
 
     Creates the pending rows; returns the ids whose generation the caller must queue (new or stuck ones).
     """
     now = now or timezone.now()
-    ahead = timedelta(minutes=settings.PUSH_PREPARE_MINUTES)
-    wanted: list[int] = []
-    for tz in push_zones():
-        zone = zone_or_none(tz) or ZoneInfo(settings.TIME_ZONE)
-        local = now.astimezone(zone)
-        horizon = local + ahead
-        day = local.date()
-        time_filter = Q(notify_time__lte=horizon.time()) if horizon.date() == day else Q()
-        pushed = PushDelivery.objects.filter(user=OuterRef("pk"), kind=PUSH_KIND, local_date=day)
-        written = PersonalHoroscope.objects.filter(user=OuterRef("pk"), date=day, language=OuterRef("language")).filter(
-            Q(status=PersonalStatus.READY) | Q(requested_at__gt=now - PERSONAL_STALE_AFTER)
+    _push_schedule_new(now)
+    horizon = now + timedelta(minutes=settings.PUSH_PREPARE_MINUTES)
+    # premium_until > now only narrows the query; user_is_premium below is the decision.
+    users = list(
+        TelegramUser.objects.filter(_push_recipients(), push_due_at__lte=horizon, premium_until__gt=now).exclude(
+            birth_date__isnull=True
         )
-        # premium_until > now only narrows the query; user_is_premium below is the decision.
-        users = TelegramUser.objects.filter(
-            _push_recipients(), time_filter, ~Exists(pushed), ~Exists(written), current_tz=tz, premium_until__gt=now
-        ).exclude(birth_date__isnull=True)
-        for user in users:
-            if not user_is_premium(user, at=now):
-                continue
-            horoscope, start = personal_request(
-                user_id=user.pk, day=day, language=user.language, deliver=False, now=now
-            )
-            if start:
-                wanted.append(horoscope.pk)
+    )
+    if not users:
+        return []
+    days = {}
+    for user in users:
+        zone = _zone(user.current_tz)
+        days[user.pk] = max(user.push_due_at.astimezone(zone).date(), now.astimezone(zone).date())
+    ids, dates = [user.pk for user in users], set(days.values())
+    pushed = set(
+        PushDelivery.objects.filter(user_id__in=ids, kind=PUSH_KIND, local_date__in=dates).values_list(
+            "user_id", "local_date"
+        )
+    )
+    written = set(
+        PersonalHoroscope.objects.filter(user_id__in=ids, date__in=dates)
+        .filter(Q(status=PersonalStatus.READY) | Q(requested_at__gt=now - PERSONAL_STALE_AFTER))
+        .values_list("user_id", "date", "language")
+    )
+    wanted: list[int] = []
+    for user in users:
+        day = days[user.pk]
+        if (user.pk, day) in pushed or (user.pk, day, user.language) in written:
+            continue
+        if not user_is_premium(user, at=now):
+            continue
+        horoscope, start = personal_request(user_id=user.pk, day=day, language=user.language, deliver=False, now=now)
+        if start:
+            wanted.append(horoscope.pk)
     return wanted
 
 
-def _personal_waiting(user_ids: list[int], day: date, now: datetime) -> set[int]:
-    """Users whose personal horoscope for the day is being written and still worth waiting for."""
-    return set(
-        PersonalHoroscope.objects.filter(
-            user_id__in=user_ids, date=day, status=PersonalStatus.PENDING, requested_at__gt=now - PERSONAL_WAIT
-        ).values_list("user_id", flat=True)
-    )
+def _personal_waiting(pairs: set[tuple[int, date]], now: datetime) -> set[tuple[int, date]]:
+    """(user, day) of personal horoscopes being written and still worth waiting for."""
+    if not pairs:
+        return set()
+    found = PersonalHoroscope.objects.filter(
+        user_id__in={user_id for user_id, _ in pairs},
+        date__in={day for _, day in pairs},
+        status=PersonalStatus.PENDING,
+        requested_at__gt=now - PERSONAL_WAIT,
+    ).values_list("user_id", "date")
+    return set(found) & pairs
 
 
 def push_claim(*, run: str, now: datetime | None = None, limit: int = PUSH_CHUNK) -> list[PushDelivery]:
@@ -443,55 +500,59 @@ def push_claim(*, run: str, now: datetime | None = None, limit: int = PUSH_CHUNK
     joined after that day's time gets a "skipped" row instead and their first push the next day. Rows another
     run left "pending" (it died before handing them to Telegram) are taken over first, while the user's day
     lasts. Each call marks its rows with a claim token of its own: `run` and a random suffix.
+
+    Only users whose `push_due_at` has come are read (an index keeps that to the users due, whatever the
+    number of users); each one examined gets its next `push_due_at`.
     """
     now = now or timezone.now()
     token = f"{run}-{uuid.uuid4().hex[:8]}"
     claimed = _push_reclaim(run=run, token=token, now=now, limit=limit)
-    for tz in push_zones():
-        zone = zone_or_none(tz) or ZoneInfo(settings.TIME_ZONE)
-        local = now.astimezone(zone)
-        day = local.date()
-        pushed = PushDelivery.objects.filter(user=OuterRef("pk"), kind=PUSH_KIND, local_date=day)
-        due = TelegramUser.objects.filter(
-            _push_recipients(), ~Exists(pushed), current_tz=tz, notify_time__lte=local.time()
-        ).order_by("notify_time", "pk")
-        waiting: set[int] = set()
-        while len(claimed) < limit:
-            wanted = limit - len(claimed)
-            candidates = list(due.exclude(pk__in=waiting)[: wanted * 2])
-            if not candidates:
-                break
-            premium = {u.pk for u in candidates if u.birth_date is not None and user_is_premium(u, at=now)}
-            waiting |= _personal_waiting(sorted(premium), day, now)
-            rows = [
-                PushDelivery(
-                    user=user,
-                    kind=PUSH_KIND,
-                    local_date=day,
-                    personal=user.pk in premium,
-                    # Someone who joined after that day's time starts the next day: the row records it.
-                    status=PushStatus.SKIPPED
-                    if user.first_seen_at > datetime.combine(day, user.notify_time, tzinfo=zone)
-                    else PushStatus.PENDING,
-                    batch=token,
-                    claimed_at=now,
+    _push_schedule_new(now)
+    due = TelegramUser.objects.filter(_push_recipients(), push_due_at__lte=now).order_by("push_due_at", "pk")
+    waiting: set[int] = set()
+    while len(claimed) < limit:
+        wanted = limit - len(claimed)
+        candidates = list(due.exclude(pk__in=waiting)[: wanted * 2])
+        if not candidates:
+            break
+        local = {user.pk: now.astimezone(_zone(user.current_tz)) for user in candidates}
+        premium = {u.pk for u in candidates if u.birth_date is not None and user_is_premium(u, at=now)}
+        paused = _personal_waiting({(pk, local[pk].date()) for pk in premium}, now)
+        rows: list[PushDelivery] = []
+        hints: dict[int, datetime] = {}
+        for user in candidates:
+            zone, day = _zone(user.current_tz), local[user.pk].date()
+            if user.notify_time > local[user.pk].time():
+                # Not yet today (the hint was stale: settings changed, or a day passed without a run).
+                hints[user.pk] = max(push_due_instant(day, user.notify_time, zone), now + timedelta(minutes=1))
+            elif (user.pk, day) in paused or len(rows) >= wanted:
+                waiting.add(user.pk)  # their personal text is being written, or this chunk is full
+            else:
+                rows.append(
+                    PushDelivery(
+                        user=user,
+                        kind=PUSH_KIND,
+                        local_date=day,
+                        personal=user.pk in premium,
+                        # Someone who joined after that day's time starts the next day: the row records it.
+                        status=PushStatus.SKIPPED
+                        if user.first_seen_at > datetime.combine(day, user.notify_time, tzinfo=zone)
+                        else PushStatus.PENDING,
+                        batch=token,
+                        claimed_at=now,
+                    )
                 )
-                for user in candidates
-                if user.pk not in waiting
-            ][:wanted]
-            if not rows:
-                continue  # all of them wait for their personal text; the query now leaves them out
+                hints[user.pk] = push_due_instant(day + timedelta(days=1), user.notify_time, zone)
+        if rows:
             # The UNIQUE (user, kind, local_date) settles races: a row another worker inserted first is skipped.
             PushDelivery.objects.bulk_create(rows, ignore_conflicts=True)
             claimed.extend(
                 PushDelivery.objects.filter(
-                    batch=token,
-                    kind=PUSH_KIND,
-                    local_date=day,
-                    status=PushStatus.PENDING,
-                    user_id__in=[row.user_id for row in rows],
+                    batch=token, kind=PUSH_KIND, status=PushStatus.PENDING, user_id__in=[row.user_id for row in rows]
                 ).select_related("user")
             )
+        # After the rows: a worker killed in between leaves the hint due, and the next run finds the row.
+        _push_due_set(hints)
     return claimed
 
 
@@ -521,12 +582,23 @@ def _push_reclaim(*, run: str, token: str, now: datetime, limit: int) -> list[Pu
     return taken
 
 
-def push_start_sending(*, delivery_id: int, token: str) -> bool:
+def push_start_sending(*, delivery_id: int, token: str, now: datetime | None = None) -> bool:
     """Mark a claimed delivery as being sent, right before it goes out; False if it is no longer ours."""
     return bool(
         PushDelivery.objects.filter(pk=delivery_id, batch=token, status=PushStatus.PENDING).update(
-            status=PushStatus.SENDING
+            status=PushStatus.SENDING, sending_at=now or timezone.now()
         )
+    )
+
+
+def push_sending_expire(*, now: datetime, older_than: timedelta) -> int:
+    """Rows "sending" for longer than a task may run: their worker died mid-request, so they may have been
+    delivered. They become "uncertain" and are never sent again; the number changed."""
+    cutoff = now - older_than
+    # Rows from before sending_at existed count from their claim.
+    stuck = Q(sending_at__lt=cutoff) | Q(sending_at__isnull=True, claimed_at__lt=cutoff)
+    return PushDelivery.objects.filter(stuck, status=PushStatus.SENDING).update(
+        status=PushStatus.UNCERTAIN, error="the worker stopped while Telegram had the request"
     )
 
 
@@ -545,9 +617,10 @@ def push_run_id() -> str:
     return uuid.uuid4().hex[:20]
 
 
-def push_deliveries_prune(*, older_than_days: int = 120) -> int:
-    """Delete push records older than the retention period; the number deleted."""
-    cutoff = timezone.now().date() - timedelta(days=older_than_days)
+def push_deliveries_prune(*, older_than_days: int | None = None) -> int:
+    """Delete push records older than the retention period (one statement: nobody touches old rows); how many."""
+    days = settings.PUSH_DELIVERIES_KEEP_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now().date() - timedelta(days=days)
     deleted, _ = PushDelivery.objects.filter(local_date__lt=cutoff).delete()
     return deleted
 

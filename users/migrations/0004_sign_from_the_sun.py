@@ -17,6 +17,6 @@ def signs_from_the_sun(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("users", "0002_onboarding_profile_privacy")]
+    dependencies = [("users", "0003_push_due")]
 
     operations = [migrations.RunPython(signs_from_the_sun, migrations.RunPython.noop, elidable=True)]
