@@ -187,7 +187,7 @@ class Worker:
         return self._stop(sentinel, stop_event)
 
     def _stop(self, sentinel: multiprocessing.Process, stop_event) -> int:
-        name = signal.Signals(self.signal).name
+        name = signal.Signals(self.signal).name if self.signal is not None else "a stop"
         logger.info("Worker %s got %s: stopping (running tasks get %.0f s)", os.getpid(), name, self.grace)
         started = time.monotonic()
         tree = _process_tree(os.getpid())

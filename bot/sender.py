@@ -393,6 +393,10 @@ class _BotConfig:
         return cls(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE_URL, settings.TELEGRAM_API_FILE_URL)
 
 
+def _next_or_none(messages: Iterator[Outgoing]) -> Outgoing | None:
+    return next(messages, None)
+
+
 class _Pacer:
     """Per-bot and per-chat budgets, counted from answers so that request latency can never add a burst."""
 
@@ -532,7 +536,7 @@ class _Batch:
         self.messages = messages
         self.on_result = sync_to_async(on_result, thread_sensitive=True) if on_result else None
         self.before_send = sync_to_async(before_send, thread_sensitive=True) if before_send else None
-        self.next_message = sync_to_async(next, thread_sensitive=True)
+        self.next_message = sync_to_async(_next_or_none, thread_sensitive=True)
         self.mark_blocked = sync_to_async(user_mark_blocked, thread_sensitive=True)
         self.pacer = _Pacer(rate, chat_interval)
         self.concurrency = max(1, min(CONCURRENCY, int(rate)))
@@ -578,7 +582,7 @@ class _Batch:
     async def _feed(self, queue: asyncio.Queue[Outgoing | None]) -> None:
         while self.failure is None:
             try:
-                message = await self.next_message(self.messages, None)
+                message = await self.next_message(self.messages)
             except BaseException as error:
                 self.failure = error
                 return
@@ -713,7 +717,7 @@ class _Batch:
     @staticmethod
     async def _call(bot: Bot, message: Outgoing, part: _Part) -> Any:
         markup = part.reply_markup
-        if part.method == "photo":
+        if part.method == "photo" and part.photo is not None:
             return await bot.send_photo(
                 message.chat_id,
                 part.photo,

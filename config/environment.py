@@ -4,6 +4,7 @@ import difflib
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import environ
@@ -62,7 +63,7 @@ def documented_names(example: Path) -> set[str]:
         return set()
 
 
-def typo_warnings(*, known: set[str], environment: dict[str, str] | None = None) -> list[str]:
+def typo_warnings(*, known: set[str], environment: Mapping[str, str] | None = None) -> list[str]:
     """A warning for each variable that is not ours but looks like a misspelling of one of ours."""
     environment = os.environ if environment is None else environment
     known = known | _READ_ELSEWHERE

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from types import MappingProxyType
+from typing import Any, Literal
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
@@ -53,7 +54,7 @@ def request_id_from(header: bytes | None) -> str:
 class JsonFormatter(_JsonFormatter):
     """One JSON object per line: time (UTC, ISO 8601), level, logger, message, the unit of work's ids."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
         kwargs.setdefault("json_ensure_ascii", False)
@@ -74,11 +75,13 @@ class JsonFormatter(_JsonFormatter):
 class TextFormatter(logging.Formatter):
     """Development lines: time (UTC), level, logger, message, then the unit of work's ids."""
 
-    converter = time.gmtime
+    converter = time.gmtime  # type: ignore[assignment]  # the stubs want the one-argument form; gmtime is that
     default_time_format = "%Y-%m-%dT%H:%M:%S"
     default_msec_format = "%s.%03dZ"
 
-    def __init__(self, fmt: str | None = None, datefmt: str | None = None, style: str = "%", **kwargs) -> None:
+    def __init__(
+        self, fmt: str | None = None, datefmt: str | None = None, style: Literal["%", "{", "$"] = "%", **kwargs: Any
+    ) -> None:
         super().__init__(fmt or "%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt, style, **kwargs)
 
     def format(self, record: logging.LogRecord) -> str:

@@ -22,7 +22,7 @@ class TelegramTextsForm(forms.ModelForm):
     """Every text area must be HTML that Telegram accepts."""
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for name, field in self.fields.items():
             value = cleaned.get(name)
             if not isinstance(field.widget, forms.Textarea) or not isinstance(value, str):

@@ -768,6 +768,9 @@ class FakeBotAPI:
     Edits and deletes of messages it never saw are accepted (fixtures may reference them).
     """
 
+    _next_update_id: int
+    _min_chat_gap: float | None
+
     def __init__(
         self,
         token: str = "123456:TEST-TOKEN",  # noqa: S107 - a fake token for a fake server
@@ -984,7 +987,7 @@ class FakeBotAPI:
                 if entities:
                     message["entities"] = entities
             message.update(copy.deepcopy(extra or {}))
-            self._messages[(chat_id, message["message_id"])] = copy.deepcopy(message)
+            self._messages[(chat_id, int(message["message_id"]))] = copy.deepcopy(message)
             return {"update_id": self._take_update_id(), "message": message}
 
     def make_callback_update(
@@ -1073,14 +1076,15 @@ class FakeBotAPI:
             if subscription_expiration_date is not None:
                 payment["subscription_expiration_date"] = subscription_expiration_date
             user = self._user(chat_id, first_name, None, "ru")
+            message_id = self._next_message_id(chat_id)
             message = {
-                "message_id": self._next_message_id(chat_id),
+                "message_id": message_id,
                 "from": user,
                 "chat": self._chat(chat_id),
                 "date": int(time.time()),
                 "successful_payment": payment,
             }
-            self._messages[(chat_id, message["message_id"])] = copy.deepcopy(message)
+            self._messages[(chat_id, message_id)] = copy.deepcopy(message)
             if currency == "XTR":
                 source: dict[str, Any] = {
                     "type": "user",
@@ -1149,7 +1153,7 @@ class FakeBotAPI:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._throttled = 0
         self._max_rate_seen = 0
-        self._min_chat_gap: float | None = None
+        self._min_chat_gap = None
         self._rate_window: deque[float] = deque()
         self._last_send_at: dict[int | str, float] = {}
         self._global_limiter = _Limiter.for_rate(self._global_rate)
@@ -1289,12 +1293,12 @@ class FakeBotAPI:
                 blockable = name in SEND_METHODS or name == "sendChatAction"
                 if blockable and isinstance(chat_id, int) and chat_id in self._blocked:
                     raise ApiError(403, "Forbidden: bot was blocked by the user")
-                limited = name in SEND_METHODS and isinstance(chat_id, int | str) and chat_id != ""
-                admitted_at = self._check_limits(chat_id) if limited else 0.0
+                limited = chat_id if name in SEND_METHODS and isinstance(chat_id, int | str) and chat_id != "" else None
+                admitted_at = self._check_limits(limited) if limited is not None else 0.0
                 result = handler(params, uploads)
-                if limited:
+                if limited is not None:
                     # Only delivered messages count: a refused request (400) sends nothing.
-                    self._count_send(chat_id, admitted_at)
+                    self._count_send(limited, admitted_at)
             except ApiError as exc:
                 self._record(ApiCall(name, params, files, at, exc.status, None, exc.description))
                 if exc.status == 502:

@@ -453,7 +453,8 @@ def push_prepare(*, now: datetime | None = None) -> list[int]:
     days = {}
     for user in users:
         zone = _zone(user.current_tz)
-        days[user.pk] = max(user.push_due_at.astimezone(zone).date(), now.astimezone(zone).date())
+        due = user.push_due_at or now  # the query asked for a due time
+        days[user.pk] = max(due.astimezone(zone).date(), now.astimezone(zone).date())
     ids, dates = [user.pk for user in users], set(days.values())
     pushed = set(
         PushDelivery.objects.filter(user_id__in=ids, kind=PUSH_KIND, local_date__in=dates).values_list(

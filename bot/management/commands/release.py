@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -15,7 +17,7 @@ class Command(BaseCommand):
             help="the static files are already in place (e.g. collected when the Docker image was built)",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         verbosity = options["verbosity"]
         self._step("migrate", interactive=False, verbosity=verbosity)
         if not options["skip_collectstatic"]:

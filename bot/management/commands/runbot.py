@@ -1,6 +1,7 @@
 import argparse
 import asyncio
 import signal
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batches", type=int, default=None, help=argparse.SUPPRESS)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         if not settings.TELEGRAM_BOT_TOKEN:
             self.stderr.write(NO_TOKEN)
             if options["wait_for_token"]:
