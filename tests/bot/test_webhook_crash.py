@@ -6,6 +6,7 @@ worker keeps renewing its lease; the worker is SIGKILLed; gunicorn starts a new 
 again the way Telegram does (again and again until a 2xx), and exactly one reply reaches the chat.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -106,32 +107,31 @@ def web(fake_api, tmp_path):
             [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120
         )
     port = _free_port()
+    log = (tmp_path / "web.log").open("wb")
     master = subprocess.Popen(
         _procfile_web(port),
         cwd=ROOT,
         env=env,
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
-        _wait_for_health(port, master)
+        _wait_for_health(port, master, tmp_path / "web.log")
         yield port, master, database
     finally:
         # The whole group, whatever happened: the master and every worker it started.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(master.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         master.wait(timeout=10)
-        master.stderr.close()
+        log.close()
 
 
-def _wait_for_health(port: int, master: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_for_health(port: int, master: subprocess.Popen, log: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if master.poll() is not None:
-            raise AssertionError(f"the web process exited: {master.stderr.read().decode()[-2000:]}")
+            raise AssertionError(f"the web process exited: {log.read_text()[-2000:]}")
         try:
             httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
             return
