@@ -3,6 +3,7 @@ per-user limit on incoming updates, and replies that wait out Telegram's flood c
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import RateWindow
 from users.models import TelegramUser
@@ -126,7 +128,9 @@ async def throttle_notify(application: Application, data: dict) -> None:
 
 def retry_after_seconds(error: RetryAfter) -> float:
     """RetryAfter.retry_after is an int or a timedelta depending on python-telegram-bot's settings."""
-    value = error.retry_after
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)  # "will become a timedelta": both are read
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
