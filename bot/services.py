@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
@@ -77,22 +77,19 @@ def update_claim(*, update_id: int, payload: dict, status: str = UpdateStatus.PR
     now = timezone.now()
     meta = update_describe(payload)
     processing = status == UpdateStatus.PROCESSING
-    try:
-        # The common case, a new update, costs one INSERT; the UNIQUE update_id settles races.
-        with transaction.atomic():
-            TelegramUpdate.objects.create(
-                update_id=update_id,
-                status=status,
-                kind=meta.kind,
-                chat_id=meta.chat_id,
-                payload=payload if processing else None,
-                started_at=now,
-                lease_until=_lease_until(now) if processing else None,
-                finished_at=None if processing else now,
-            )
+    claim = TelegramUpdate(
+        update_id=update_id,
+        status=status,
+        kind=meta.kind,
+        chat_id=meta.chat_id,
+        payload=payload if processing else None,
+        started_at=now,
+        lease_until=_lease_until(now) if processing else None,
+        finished_at=None if processing else now,
+    )
+    if _insert_if_new(claim):
         return UpdateClaim(ClaimState.CLAIMED if processing else ClaimState.THROTTLED, attempt=1)
-    except IntegrityError:
-        pass  # a redelivery: what it needs depends on the first delivery, whatever the limit says now
+    # A redelivery: what it needs depends on the first delivery, whatever the limit says now.
     with transaction.atomic():
         claim = TelegramUpdate.objects.select_for_update().filter(update_id=update_id).first()
         if claim is None or claim.status != UpdateStatus.PROCESSING:
@@ -110,6 +107,24 @@ def update_claim(*, update_id: int, payload: dict, status: str = UpdateStatus.PR
         claim.payload = payload
         claim.save(update_fields=["started_at", "lease_until", "attempts", "payload"])
         return UpdateClaim(ClaimState.CLAIMED, claim.attempts)
+
+
+def _insert_if_new(claim: TelegramUpdate) -> bool:
+    """INSERT unless the update_id exists; whether it was new.
+
+    The common case, a new update, is one statement: the UNIQUE update_id settles races, and ON CONFLICT
+    spares the transaction (or savepoint) a failing INSERT would need around it.
+    """
+    fields = [field for field in TelegramUpdate._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(claim, add=True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(TelegramUpdate._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - our names, values are parameters
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote('update_id')}) DO NOTHING RETURNING 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone() is not None
 
 
 def update_lease_renew(*, update_id: int, attempt: int) -> bool:
