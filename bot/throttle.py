@@ -18,6 +18,7 @@ from telegram.ext import Application, BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import RateWindow
+from payments.signals import NotificationRefused
 from users.models import TelegramUser
 from users.services import language_guess
 
@@ -121,6 +122,20 @@ async def throttle_notify(application: Application, data: dict) -> None:
                 await application.bot.send_message(user_id, text)
     except TelegramError as exc:
         logger.warning("Could not tell user %s to slow down: %s", user_id, exc)
+
+
+# --- provider notifications -------------------------------------------------------------------------------
+
+NOTIFICATION_WINDOW = 60
+
+
+def notification_limit(sender: object, address: str, **kwargs: object) -> None:
+    """payments.signals.notification_received: refuse notifications past the per-address or total limit."""
+    per_address = rate_hit(key=f"notify:{sender}:{address}", window=NOTIFICATION_WINDOW)
+    if per_address > settings.YOOKASSA_NOTIFY_PER_ADDRESS > 0:
+        raise NotificationRefused(NOTIFICATION_WINDOW)
+    if rate_hit(key=f"notify:{sender}", window=NOTIFICATION_WINDOW) > settings.YOOKASSA_NOTIFY_TOTAL > 0:
+        raise NotificationRefused(NOTIFICATION_WINDOW)
 
 
 # --- outgoing replies -------------------------------------------------------------------------------------

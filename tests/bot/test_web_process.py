@@ -1,6 +1,6 @@
-"""A web worker killed in the middle of an update: the update is still answered, exactly once (real processes).
+"""The web process for real (gunicorn as the Procfile starts it): a worker killed mid-update, forged addresses.
 
-The web process is started as the Procfile starts it (gunicorn with the uvicorn worker) against the fake Bot
+A web worker killed in the middle of an update: the update is still answered, exactly once. The web process is started as the Procfile starts it (gunicorn with the uvicorn worker) against the fake Bot
 API; the bot's reply hangs at the fake Bot API (which then refuses it: nothing was delivered) while the
 worker keeps renewing its lease; the worker is SIGKILLed; gunicorn starts a new one; the update is delivered
 again the way Telegram does (again and again until a 2xx), and exactly one reply reaches the chat.
@@ -212,3 +212,15 @@ def test_update_whose_worker_was_killed_is_answered_exactly_once(fake_api, web):
     again = httpx.post(url, content=body, headers=headers, timeout=10)
     assert (again.status_code, again.json()["result"]) == (200, "duplicate")
     assert len([call for call in fake_api.calls_to("sendMessage") if call.status == 200]) == 1
+
+
+def test_a_forged_forwarded_address_from_loopback_does_not_pass_as_yookassa(web):
+    port, _, _ = web
+    notification = {"event": "payment.succeeded", "object": {"id": "2f1b-forged"}}
+    url = f"http://127.0.0.1:{port}/payments/yookassa/notify/"
+
+    # gunicorn's uvicorn worker trusts 127.0.0.1 and would report 185.71.76.10 (YooKassa's) as the peer.
+    forged = httpx.post(url, json=notification, headers={"X-Forwarded-For": "185.71.76.10"}, timeout=10)
+    plain = httpx.post(url, json=notification, timeout=10)
+
+    assert (forged.status_code, plain.status_code) == (403, 403)
