@@ -1,14 +1,15 @@
-"""The web process for real (gunicorn as the Procfile starts it): a worker killed mid-update, forged addresses.
+"""The web process for real, started as the Procfile starts it (gunicorn with the uvicorn worker).
 
-A web worker killed in the middle of an update: the update is still answered, exactly once. The web process is started as the Procfile starts it (gunicorn with the uvicorn worker) against the fake Bot
-API; the bot's reply hangs at the fake Bot API (which then refuses it: nothing was delivered) while the
-worker keeps renewing its lease; the worker is SIGKILLed; gunicorn starts a new one; the update is delivered
-again the way Telegram does (again and again until a 2xx), and exactly one reply reaches the chat.
+A worker killed in the middle of an update: the bot's reply hangs at the fake Bot API (which then refuses
+it: nothing was delivered) while the worker keeps renewing its lease; the worker is SIGKILLed; gunicorn
+starts a new one; the update is delivered again the way Telegram does (again and again until a 2xx), and
+exactly one reply reaches the chat. And a forged X-Forwarded-For from loopback does not pass as YooKassa.
 """
 
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -81,10 +82,7 @@ class _Database:
             return db.execute(query.replace("%s", "?"), [update_id]).fetchone()
 
 
-@pytest.fixture
-def web(fake_api, tmp_path):
-    """Start the Procfile's web process (one worker); yields (port, master process, database)."""
-    database = _Database(tmp_path)
+def _base_env() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "TESTING"}}
     env.update(
         DEBUG="0",
@@ -94,18 +92,44 @@ def web(fake_api, tmp_path):
         TELEGRAM_WEBHOOK_SECRET=SECRET,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def migrated_sqlite(tmp_path_factory) -> Path | None:
+    """A migrated SQLite file to copy for each test (None on PostgreSQL: the web process uses the test database)."""
+    if connection.vendor == "postgresql":
+        return None
+    path = tmp_path_factory.mktemp("web") / "migrated.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**_base_env(), "SQLITE_PATH": str(path)},
+        check=True,
+        timeout=120,
+    )
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def web(fake_api, tmp_path, migrated_sqlite):
+    """Start the Procfile's web process (one worker); yields (port, master process, database)."""
+    database = _Database(tmp_path)
+    if migrated_sqlite is not None:
+        shutil.copyfile(migrated_sqlite, database.sqlite_path)
+    env = _base_env()
+    env.update(
         TELEGRAM_BOT_TOKEN=fake_api.token,
         TELEGRAM_API_BASE_URL=fake_api.base_url,
         TELEGRAM_API_FILE_URL=fake_api.base_file_url,
         TELEGRAM_CLAIM_LEASE_SECONDS=str(LEASE),
-        LOG_LEVEL="WARNING",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         **database.env(),
     )
-    if database.sqlite_path is not None:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120
-        )
     port = _free_port()
     log = (tmp_path / "web.log").open("wb")
     master = subprocess.Popen(
