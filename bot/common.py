@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import translation
 from telegram import ChatMember, Update
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 
 from bot.context import BotContext
 from bot.menu import texts
@@ -82,6 +82,8 @@ async def error_handler(update: object, context: BotContext) -> None:
         text = str(texts.ERROR)
     try:
         await context.bot.send_message(chat.id, text)
+    except TelegramError as exc:  # blocked, flood control: Telegram's answer says it all
+        logger.warning("Could not send the error message to chat %s: %s", chat.id, exc)
     except Exception:
         logger.warning("Could not send the error message to chat %s", chat.id, exc_info=True)
 
