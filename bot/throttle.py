@@ -2,6 +2,7 @@
 per-user limit on incoming updates, and replies that wait out Telegram's flood control (README, Abuse)."""
 
 import asyncio
+import hashlib
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
@@ -86,7 +87,13 @@ def update_throttle_hit(data: dict) -> int:
     _kind, user_id = update_sender(data)
     if user_id is None:
         return 0
-    return rate_hit(key=f"user:{user_id}", window=settings.TELEGRAM_USER_RATE_WINDOW)
+    return rate_hit(key=_user_key(user_id), window=settings.TELEGRAM_USER_RATE_WINDOW)
+
+
+def _user_key(user_id: int) -> str:
+    # Keyed hash, not the Telegram id: a counter must not outlive /delete_me as a trace of the person.
+    digest = hashlib.blake2b(str(user_id).encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=12)
+    return f"user:{digest.hexdigest()}"
 
 
 def update_over_limit(hits: int) -> bool:
