@@ -25,6 +25,7 @@ from bot.profile import flow as profile_flow
 from bot.profile import handlers as profile
 from bot.routing import NEW_MESSAGE, USER_CONTENT, Routes
 from bot.tarot import handlers as tarot
+from bot.throttle import RetryAfterLimiter
 from horoscopes.tarot.services import QUESTION_STATE as TAROT_QUESTION_STATE
 
 # Update kinds we ask Telegram for, by webhook and by polling alike.
@@ -83,6 +84,9 @@ def build_application(
         .base_url(base_url or settings.TELEGRAM_API_BASE_URL)
         .base_file_url(base_file_url or settings.TELEGRAM_API_FILE_URL)
         .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(
+            RetryAfterLimiter(max_retries=settings.TELEGRAM_REPLY_RETRIES, max_wait=settings.TELEGRAM_REPLY_MAX_WAIT)
+        )
     )
     if not with_updater:
         builder = builder.updater(None)

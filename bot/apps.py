@@ -52,3 +52,9 @@ class BotConfig(AppConfig):
 
         payment_granted.connect(payment_granted_listener, dispatch_uid="bot.premium.payment_granted")
         payment_refunded.connect(payment_refunded_listener, dispatch_uid="bot.premium.payment_refunded")
+
+        # Provider notifications go through the rate limiter every process shares (bot.throttle).
+        from bot.throttle import notification_limit
+        from payments.signals import notification_received
+
+        notification_received.connect(notification_limit, dispatch_uid="bot.throttle.notification_limit")

@@ -7,10 +7,12 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import translation
 from telegram import ChatMember, Message, Update
+from telegram.error import RetryAfter, TelegramError
 
 from bot.context import BotContext
 from bot.menu import texts
 from bot.services import update_fail
+from bot.throttle import retry_after_seconds
 from users.models import TelegramUser
 from users.services import TelegramProfile, language_guess, user_mark_blocked, user_touch
 
@@ -64,14 +66,21 @@ async def _language_of(update: Update) -> str:
 async def error_handler(update: object, context: BotContext) -> None:
     """Log the failure (Sentry picks up the log record), mark the update failed, apologise to the user."""
     error = context.error
-    logger.error("Handler failed for update %s", getattr(update, "update_id", "?"), exc_info=error)
+    update_id = getattr(update, "update_id", "?")
+    if isinstance(error, RetryAfter):
+        # Flood control outlasted our retries: an expected state under load, not a bug, and an apology would
+        # be refused the same way.
+        logger.warning(
+            "Update %s: reply refused by flood control (retry after %.0f s)", update_id, retry_after_seconds(error)
+        )
+        if isinstance(update, Update):
+            await _record_failure(update.update_id, f"RetryAfter: {error}")
+        return
+    logger.error("Handler failed for update %s", update_id, exc_info=error)
     if not isinstance(update, Update):
         return
     details = "".join(traceback.format_exception(error)) if error else "unknown error"
-    try:
-        await sync_to_async(update_fail)(update_id=update.update_id, error=details)
-    except Exception:
-        logger.exception("Could not mark update %s as failed", update.update_id)
+    await _record_failure(update.update_id, details)
     chat = update.effective_chat
     if chat is None or chat.type != "private":
         return
@@ -81,5 +90,14 @@ async def error_handler(update: object, context: BotContext) -> None:
         text = str(texts.ERROR)
     try:
         await context.bot.send_message(chat.id, text)
+    except TelegramError as exc:  # blocked, flood control: Telegram's answer says it all
+        logger.warning("Could not send the error message for update %s: %s", update.update_id, exc)
     except Exception:
         logger.warning("Could not send the error message for update %s", update.update_id, exc_info=True)
+
+
+async def _record_failure(update_id: int, details: str) -> None:
+    try:
+        await sync_to_async(update_fail)(update_id=update_id, error=details)
+    except Exception:
+        logger.exception("Could not mark update %s as failed", update_id)

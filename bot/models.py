@@ -6,6 +6,7 @@ class UpdateStatus(models.TextChoices):
     PROCESSING = "processing", _("processing")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+    THROTTLED = "throttled", _("throttled")
 
 
 class TelegramUpdate(models.Model):
@@ -20,6 +21,8 @@ class TelegramUpdate(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("processing started"))
+    # Renewed while a worker runs the handlers; once it lapses, the worker is taken as dead.
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -58,3 +61,18 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.holder} until {self.expires_at:%H:%M:%S})"
+
+
+class RateWindow(models.Model):
+    """A fixed-window counter shared by every process: how often a key (a user, an address) was seen."""
+
+    key = models.CharField(_("key"), max_length=80, primary_key=True)
+    started_at = models.DateTimeField(_("window started"))
+    hits = models.PositiveIntegerField(_("hits"), default=0)
+
+    class Meta:
+        verbose_name = _("rate window")
+        verbose_name_plural = _("rate windows")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} since {self.started_at:%H:%M:%S}"

@@ -11,7 +11,7 @@ from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.application import ALLOWED_UPDATES
-from bot.processing import UpdateNotRecorded, connections_checkup, update_process
+from bot.processing import Outcome, UpdateNotRecorded, connections_checkup, update_process
 from config.retry import backoff_delay
 
 logger = logging.getLogger(__name__)
@@ -55,11 +55,15 @@ async def poll(
         for update in updates:
             try:
                 # The raw form, so that polling takes exactly the webhook's path (and stores the same payload).
-                await update_process(application, update.to_dict())
+                result = await update_process(application, update.to_dict())
             except UpdateNotRecorded:
                 # Leave the offset where it is: Telegram gives the same updates again next time.
                 logger.exception("Could not record update %s; will fetch it again", update.update_id)
                 await _sleep(stop, 5)
+                break
+            if result.outcome == Outcome.BUSY:
+                # Another process is on it: fetch it again until it is done or that process's lease runs out.
+                await _sleep(stop, min(result.retry_after, 5))
                 break
             offset = update.update_id + 1
             processed += 1

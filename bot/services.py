@@ -1,11 +1,13 @@
 """Writes of the bot app: claiming Telegram updates and recording heartbeats."""
 
+import enum
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
@@ -52,48 +54,99 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
-def update_claim(*, update_id: int, payload: dict) -> bool:
-    """Claim an update for processing; False when it is done, failed, or being processed right now."""
+class ClaimState(enum.StrEnum):
+    CLAIMED = "claimed"  # ours to process now (new, or taken over from a worker whose lease ran out)
+    BUSY = "busy"  # another worker holds a live lease on it: not done yet, so Telegram must try again
+    FINISHED = "finished"  # done, failed or throttled: a redelivery has nothing left to do
+    THROTTLED = "throttled"  # recorded just now as throttled (its sender is over the limit): skip it
+
+
+@dataclass(frozen=True)
+class UpdateClaim:
+    state: ClaimState
+    attempt: int = 0  # which attempt holds the lease: renewals by an earlier attempt no longer count
+    retry_after: int = 0  # for BUSY: seconds until the lease runs out unless renewed
+
+
+def _lease_until(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.TELEGRAM_CLAIM_LEASE_SECONDS)
+
+
+def update_claim(*, update_id: int, payload: dict, status: str = UpdateStatus.PROCESSING) -> UpdateClaim:
+    """Claim an update for processing (or record it as throttled); the state of the claim after that."""
     now = timezone.now()
     meta = update_describe(payload)
-    try:
-        # The common case, a new update, costs one INSERT; the UNIQUE update_id settles races.
-        with transaction.atomic():
-            TelegramUpdate.objects.create(
-                update_id=update_id,
-                status=UpdateStatus.PROCESSING,
-                kind=meta.kind,
-                chat_id=meta.chat_id,
-                payload=payload,
-                started_at=now,
-            )
-        return True
-    except IntegrityError:
-        pass
+    processing = status == UpdateStatus.PROCESSING
+    claim = TelegramUpdate(
+        update_id=update_id,
+        status=status,
+        kind=meta.kind,
+        chat_id=meta.chat_id,
+        payload=payload if processing else None,
+        started_at=now,
+        lease_until=_lease_until(now) if processing else None,
+        finished_at=None if processing else now,
+    )
+    if _insert_if_new(claim):
+        return UpdateClaim(ClaimState.CLAIMED if processing else ClaimState.THROTTLED, attempt=1)
+    # A redelivery: what it needs depends on the first delivery, whatever the limit says now.
     with transaction.atomic():
-        claim = TelegramUpdate.objects.select_for_update().filter(update_id=update_id).first()
-        stale_before = now - timedelta(seconds=settings.TELEGRAM_CLAIM_STALE_AFTER)
-        if claim is None or claim.status != UpdateStatus.PROCESSING or claim.started_at >= stale_before:
-            return False
-        # Whoever claimed it died mid-handler; Telegram's redelivery is our only chance to finish it.
-        claim.started_at = now
-        claim.attempts += 1
-        claim.payload = payload
-        claim.save(update_fields=["started_at", "attempts", "payload"])
-        return True
+        held = TelegramUpdate.objects.select_for_update().filter(update_id=update_id).first()
+        if held is None or held.status != UpdateStatus.PROCESSING:
+            return UpdateClaim(ClaimState.FINISHED)
+        # Rows written before leases existed have none: their lease is the old fixed 90 s.
+        lease_until = held.lease_until or held.started_at + timedelta(seconds=90)
+        if lease_until > now:
+            return UpdateClaim(
+                ClaimState.BUSY, held.attempts, retry_after=math.ceil((lease_until - now).total_seconds())
+            )
+        # Whoever held it stopped renewing its lease (the process died); Telegram's redelivery is our chance.
+        held.started_at = now
+        held.lease_until = _lease_until(now)
+        held.attempts += 1
+        held.payload = payload
+        held.save(update_fields=["started_at", "lease_until", "attempts", "payload"])
+        return UpdateClaim(ClaimState.CLAIMED, held.attempts)
+
+
+def _insert_if_new(claim: TelegramUpdate) -> bool:
+    """INSERT unless the update_id exists; whether it was new.
+
+    The common case, a new update, is one statement: the UNIQUE update_id settles races, and ON CONFLICT
+    spares the transaction (or savepoint) a failing INSERT would need around it.
+    """
+    fields = [field for field in TelegramUpdate._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(claim, add=True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(TelegramUpdate._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608 - our names, values are parameters
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote('update_id')}) DO NOTHING RETURNING 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone() is not None
+
+
+def update_lease_renew(*, update_id: int, attempt: int) -> bool:
+    """Extend the lease of an update still being processed by this attempt; False when it is no longer ours."""
+    return bool(
+        TelegramUpdate.objects.filter(update_id=update_id, status=UpdateStatus.PROCESSING, attempts=attempt).update(
+            lease_until=_lease_until(timezone.now())
+        )
+    )
 
 
 def update_finish(*, update_id: int) -> None:
     """Mark a claimed update as done, unless a handler already marked it failed."""
     TelegramUpdate.objects.filter(update_id=update_id, status=UpdateStatus.PROCESSING).update(
-        status=UpdateStatus.DONE, finished_at=timezone.now(), payload=None, error=""
+        status=UpdateStatus.DONE, finished_at=timezone.now(), lease_until=None, payload=None, error=""
     )
 
 
 def update_fail(*, update_id: int, error: str) -> None:
     """Mark an update as failed; the raw update stays for staff to inspect or replay."""
     TelegramUpdate.objects.filter(update_id=update_id).update(
-        status=UpdateStatus.FAILED, finished_at=timezone.now(), error=error[:10_000]
+        status=UpdateStatus.FAILED, finished_at=timezone.now(), lease_until=None, error=error[:10_000]
     )
 
 
@@ -105,9 +158,10 @@ def update_reclaim_failed(*, update_id: int) -> dict | None:
         return None
     claim.status = UpdateStatus.PROCESSING
     claim.started_at = timezone.now()
+    claim.lease_until = _lease_until(claim.started_at)
     claim.attempts += 1
     claim.error = ""
-    claim.save(update_fields=["status", "started_at", "attempts", "error"])
+    claim.save(update_fields=["status", "started_at", "lease_until", "attempts", "error"])
     return claim.payload
 
 

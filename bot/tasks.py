@@ -3,6 +3,7 @@
 from bot.services import heartbeat_record
 from bot.services import task_results_prune as _task_results_prune
 from bot.services import updates_prune as _updates_prune
+from bot.throttle import rate_windows_prune
 from bot.views import CLUSTER_HEARTBEAT
 
 
@@ -12,8 +13,8 @@ def heartbeat() -> None:
 
 
 def updates_prune() -> int:
-    """Delete claimed updates past their retention period."""
-    return _updates_prune()
+    """Delete claimed updates past their retention period, and rate windows nobody has used for days."""
+    return _updates_prune() + rate_windows_prune()
 
 
 def task_results_prune() -> int:

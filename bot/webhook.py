@@ -13,7 +13,14 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from bot import runtime
-from bot.processing import UpdateNotRecorded, connections_checkup, update_id_of, update_parse, update_process
+from bot.processing import (
+    Outcome,
+    UpdateNotRecorded,
+    connections_checkup,
+    update_id_of,
+    update_parse,
+    update_process,
+)
 from config.logging import log_bind
 
 logger = logging.getLogger(__name__)
@@ -27,19 +34,16 @@ class BodyTooLarge(Exception):
 
 
 async def webhook_asgi(scope: dict, receive, send) -> None:
-    """Receive one update from Telegram, process it exactly once, and answer 200."""
+    """Receive one update from Telegram, process it exactly once, and answer 200 once it needs nothing more."""
     try:
         status, body = await _handle(scope, receive)
     finally:
         await sync_to_async(connections_checkup)()
     payload = json.dumps({"ok": 200 <= status < 300, **body}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    if "retry_after" in body:
+        headers.append((b"retry-after", str(body["retry_after"]).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -59,7 +63,7 @@ async def _handle(scope: dict, receive) -> tuple[int, dict]:
         data = update_parse(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return 400, {"error": "malformed JSON"}
-    if update_id_of(data) is None:
+    if not isinstance(data, dict) or update_id_of(data) is None:
         return 400, {"error": "not an update"}
     # Every later line of this request carries the update id (config.asgi's RequestIdMiddleware unbinds it).
     log_bind(update_id=update_id_of(data))
@@ -70,12 +74,16 @@ async def _handle(scope: dict, receive) -> tuple[int, dict]:
     except Exception:
         return 503, {"error": "bot not started"}
     try:
-        outcome = await update_process(application, data)
+        processed = await update_process(application, data)
     except UpdateNotRecorded:
         logger.exception("Could not record an update; Telegram will deliver it again")
-        return 503, {"error": "try again"}
+        return 503, {"error": "try again", "retry_after": 5}
+    if processed.outcome == Outcome.BUSY:
+        # Another worker holds it and has not finished: a 200 would lose it if that worker dies, so Telegram
+        # must deliver it again (it retries every non-2xx); by then it is done, or its lease ran out.
+        return 503, {"error": "being processed", "retry_after": processed.retry_after}
     # A duplicate, or an update our handlers could not read, is still a 200: a retry cannot help it.
-    return 200, {"result": str(outcome)}
+    return 200, {"result": str(processed.outcome)}
 
 
 async def _read_body(receive, declared: bytes | None, limit: int) -> bytes:

@@ -190,8 +190,6 @@ TELEGRAM_API_FILE_URL = env.str("TELEGRAM_API_FILE_URL", default="") or TELEGRAM
     "/bot", "/file/bot", 1
 )
 TELEGRAM_WEBHOOK_MAX_CONNECTIONS = env.int("TELEGRAM_WEBHOOK_MAX_CONNECTIONS", default=40)
-# Seconds after which an update still marked "processing" is taken as abandoned and processed again.
-TELEGRAM_CLAIM_STALE_AFTER = env.int("TELEGRAM_CLAIM_STALE_AFTER", default=90)
 TELEGRAM_CLAIM_KEEP_DAYS = env.int("TELEGRAM_CLAIM_KEEP_DAYS", default=7)
 PUBLIC_URL = env.str("PUBLIC_URL", default="")
 BOT_SUPPORT_CONTACT = env.str("BOT_SUPPORT_CONTACT", default="")
@@ -201,6 +199,26 @@ TELEGRAM_SEND_RATE = env.float("TELEGRAM_SEND_RATE", default=30.0)
 TELEGRAM_SEND_CHAT_INTERVAL = env.float("TELEGRAM_SEND_CHAT_INTERVAL", default=1.0)
 # Seconds to wait for Telegram's answer to one send. A daily push left unanswered is "uncertain", never resent.
 TELEGRAM_SEND_READ_TIMEOUT = env.float("TELEGRAM_SEND_READ_TIMEOUT", default=20.0)
+
+# --- Updates held and abuse kept out (bot/processing.py, bot/throttle.py, README "Abuse limits") ----------
+# A worker processing an update holds a lease on its claim, renewed every quarter of this many seconds; a
+# redelivery meanwhile is answered 503 (Telegram tries again), and once the lease lapses it is taken over.
+TELEGRAM_CLAIM_LEASE_SECONDS = env.int("TELEGRAM_CLAIM_LEASE_SECONDS", default=20)
+# At most this many updates (messages, edits, button presses) per user within the window, in seconds; the
+# first one over gets a polite answer, the rest are skipped. Payments are never limited. 0 turns it off.
+TELEGRAM_USER_RATE_LIMIT = env.int("TELEGRAM_USER_RATE_LIMIT", default=20)
+TELEGRAM_USER_RATE_WINDOW = env.int("TELEGRAM_USER_RATE_WINDOW", default=10)
+# A reply Telegram refuses with 429 is sent again after retry_after, this many times, if the wait is short.
+TELEGRAM_REPLY_RETRIES = env.int("TELEGRAM_REPLY_RETRIES", default=2)
+TELEGRAM_REPLY_MAX_WAIT = env.float("TELEGRAM_REPLY_MAX_WAIT", default=10.0)
+# LLM texts per user and in total per day (Moscow/TIME_ZONE day) and the estimated daily spend in USD; past
+# any of them texts come from the offline writer until the next day. 0 means no limit.
+LLM_USER_DAILY_LIMIT = env.int("LLM_USER_DAILY_LIMIT", default=30)
+LLM_DAILY_LIMIT = env.int("LLM_DAILY_LIMIT", default=10000)
+LLM_DAILY_BUDGET_USD = env.float("LLM_DAILY_BUDGET_USD", default=0.0)
+# YooKassa notifications accepted per sender address and in total per minute (then 429; YooKassa retries).
+YOOKASSA_NOTIFY_PER_ADDRESS = env.int("YOOKASSA_NOTIFY_PER_ADDRESS", default=30)
+YOOKASSA_NOTIFY_TOTAL = env.int("YOOKASSA_NOTIFY_TOTAL", default=120)
 
 # --- LLM (optional) ---------------------------------------------------------------------------------
 LLM_BASE_URL = env.str("LLM_BASE_URL", default="")

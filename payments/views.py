@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
 from payments.models import Payment, Provider
+from payments.signals import NotificationRefused, notification_received
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +26,19 @@ def _networks(allowed: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddre
 
 
 def client_address(request: HttpRequest) -> str:
-    """The sender's address: the peer, or behind N trusted proxies the N-th address from the right of
-    X-Forwarded-For (entries further left were written by the client and prove nothing)."""
+    """The sender's address as our own side recorded it, or "" when nothing trustworthy says it.
+
+    Behind N proxies (PAYMENTS_PROXY_COUNT): the N-th address from the right of X-Forwarded-For, the one our
+    outermost proxy wrote; entries further left were written by the client and prove nothing. The peer
+    address is not used: uvicorn (gunicorn's `forwarded_allow_ips`, 127.0.0.1 by default) may already have
+    replaced it with an entry of that header. With no proxy: the peer, and only for a request without
+    X-Forwarded-For (YooKassa sends none; from a loopback peer uvicorn would have taken the peer address
+    from it, so a forged header would pass as YooKassa). README, "Payments", has the settings.
+    """
     hops = settings.PAYMENTS_PROXY_COUNT
-    if hops <= 0:
-        return request.META.get("REMOTE_ADDR", "")
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops <= 0:
+        return "" if forwarded else request.META.get("REMOTE_ADDR", "")
     if len(forwarded) < hops:
         return ""
     return forwarded[-hops]
@@ -51,9 +59,16 @@ def address_allowed(address: str) -> bool:
 @require_POST
 def yookassa_notification(request: HttpRequest) -> JsonResponse:
     """Queue a check of the payment named in the notification; the check asks YooKassa's API itself."""
-    if settings.YOOKASSA_CHECK_IP and not address_allowed(client_address(request)):
-        logger.warning("YooKassa notification from a foreign address %r refused", client_address(request))
+    address = client_address(request)
+    if settings.YOOKASSA_CHECK_IP and not address_allowed(address):
+        logger.warning("YooKassa notification from a foreign address %r refused", address)
         return JsonResponse({"ok": False, "error": "forbidden"}, status=403)
+    try:
+        notification_received.send(sender=Provider.YOOKASSA, address=address)
+    except NotificationRefused as refused:
+        response = JsonResponse({"ok": False, "error": "too many notifications"}, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     if len(request.body) > MAX_BODY:
         return JsonResponse({"ok": False, "error": "too large"}, status=413)
     try:

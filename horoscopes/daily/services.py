@@ -88,7 +88,9 @@ def _fill(template: str, **values: str) -> str:
     return Template(template).safe_substitute(**values)
 
 
-def _llm_sections(*, kind: str, subject: str, prompt: Prompt, user: str, language: str) -> Written:
+def _llm_sections(
+    *, kind: str, subject: str, prompt: Prompt, user: str, language: str, user_id: int | None = None
+) -> Written:
     result = llm_complete(
         kind=kind,
         system=prompt.system,
@@ -98,6 +100,7 @@ def _llm_sections(*, kind: str, subject: str, prompt: Prompt, user: str, languag
         validate=partial(sections_parse, keys=SECTIONS, language=language),
         schema=SECTIONS_SCHEMA,
         max_tokens=1200,
+        user_id=user_id,
     )
     return Written(result.value, TextSource.LLM, result.log)
 
@@ -331,7 +334,12 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
             )
             try:
                 from_llm = _llm_sections(
-                    kind="personal", subject=subject, prompt=prompt, user=user_message, language=language
+                    kind="personal",
+                    subject=subject,
+                    prompt=prompt,
+                    user=user_message,
+                    language=language,
+                    user_id=user.pk,
                 )
             except LLMError as error:
                 reason = f"LLM failed: {error}"

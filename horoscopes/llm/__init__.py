@@ -13,6 +13,7 @@ Prompts live in the database (horoscopes.llm.prompts: `prompt_active(key, langua
 from horoscopes.llm.cleaning import clean_text, json_object, language_matches, plain_length, sections_parse
 from horoscopes.llm.client import (
     OFFLINE_MODEL,
+    LLMBudgetSpent,
     LLMError,
     LLMNotConfigured,
     LLMResult,
@@ -27,6 +28,7 @@ from horoscopes.llm.safety import UNTRUSTED_RULE, untrusted_block, untrusted_tex
 __all__ = [
     "OFFLINE_MODEL",
     "UNTRUSTED_RULE",
+    "LLMBudgetSpent",
     "LLMError",
     "LLMNotConfigured",
     "LLMResult",

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.retry import backoff_delay
+from horoscopes.llm.budget import llm_budget_spent, llm_subject
 from horoscopes.llm.cleaning import clean_text
 from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
 
@@ -35,6 +36,10 @@ class LLMError(Exception):
 
 class LLMNotConfigured(LLMError):
     """No LLM endpoint is configured (the embedded default): texts come from the offline writer."""
+
+
+class LLMBudgetSpent(LLMError):
+    """A daily limit (the user's, all texts', or the spend) is reached: the offline writer writes until tomorrow."""
 
 
 @dataclass(frozen=True)
@@ -112,9 +117,11 @@ def _retry_after(error: openai.APIStatusError) -> float | None:
 class _Attempts:
     """The bookkeeping of one text's attempts: log rows, deadline, backoff."""
 
-    def __init__(self, *, kind: str, subject: str, prompt: Prompt | None, model: str) -> None:
+    def __init__(
+        self, *, kind: str, subject: str, prompt: Prompt | None, model: str, user_id: int | None = None
+    ) -> None:
         self.kind = kind
-        self.subject = subject[:200]
+        self.subject = llm_subject(subject=subject, user_id=user_id)
         self.prompt = prompt
         self.model = model
         self.deadline = time.monotonic() + settings.LLM_DEADLINE
@@ -168,20 +175,25 @@ def llm_complete(
     schema: dict | None = None,
     max_tokens: int = 900,
     temperature: float | None = None,
+    user_id: int | None = None,
 ) -> LLMResult[T]:
     """Ask the LLM; retry timeouts, 5xx, 429 and unusable answers within LLM_DEADLINE; raise LLMError after.
 
     `validate(text)` turns the answer into the value you want and raises ValueError for garbage (which is
     retried); by default the answer is cleaned into Telegram HTML. `schema` asks for JSON (see
     LLM_JSON_MODE). Every call, answered or not, is logged with tokens, latency and the estimated cost.
+    `user_id` names the user a text is written for: it counts against their daily limit.
     """
     if not llm_configured():
         raise LLMNotConfigured("no LLM is configured")
     if llm_breaker_open():
         raise LLMError("the LLM failed repeatedly just now; not trying for a while")
+    spent = llm_budget_spent(user_id=user_id)
+    if spent:
+        raise LLMBudgetSpent(spent)
     check: Callable[[str], Any] = validate or clean_text
     client = _client(settings.LLM_BASE_URL, settings.LLM_API_KEY)
-    attempts = _Attempts(kind=kind, subject=subject, prompt=prompt, model=settings.LLM_MODEL)
+    attempts = _Attempts(kind=kind, subject=subject, prompt=prompt, model=settings.LLM_MODEL, user_id=user_id)
     options: dict[str, Any] = {
         "model": settings.LLM_MODEL,
         "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],

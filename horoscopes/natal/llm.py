@@ -68,7 +68,7 @@ def _validator(lang: str):
     return validate
 
 
-def interpretation_llm(*, chart_id: int, data: dict, language: str) -> str | None:
+def interpretation_llm(*, chart_id: int, data: dict, language: str, user_id: int | None = None) -> str | None:
     """The chart interpreted by the LLM as Telegram HTML, or None when no LLM is configured or it failed."""
     if not llm_configured():
         return None
@@ -82,6 +82,7 @@ def interpretation_llm(*, chart_id: int, data: dict, language: str) -> str | Non
             prompt=stored,
             validate=_validator(language),
             max_tokens=1400,
+            user_id=user_id,
         )
     except LLMError as exc:
         logger.info("No LLM interpretation for natal chart %s: %s", chart_id, exc)

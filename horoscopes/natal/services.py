@@ -111,7 +111,7 @@ def natal_interpretation_write(*, chart_id: int, language: str) -> tuple[NatalCh
     if chart is None or chart.interpretations.get(language):
         return None
     with translation.override(language):
-        text = interpretation_llm(chart_id=chart.pk, data=chart.data, language=language)
+        text = interpretation_llm(chart_id=chart.pk, data=chart.data, language=language, user_id=chart.user_id)
         text = text or natal_writer.interpretation_offline(chart.data, language)
     if not natal_interpretation_store(chart_id=chart.pk, birth_key=chart.birth_key, language=language, text=text):
         return None

@@ -134,6 +134,7 @@ def interpretation(*, reading: TarotReading, deck: dict[str, Card]) -> tuple[str
             prompt=prompt.stored,
             validate=_validator(lang, reading.kind),
             max_tokens=MAX_TOKENS[reading.kind],
+            user_id=reading.user_id,
         )
     except LLMError as exc:
         logger.info("No LLM interpretation for tarot reading %s: %s", reading.pk, exc)

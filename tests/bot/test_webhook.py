@@ -111,22 +111,28 @@ def test_replayed_update_is_processed_once(bot_settings):
     assert TelegramUpdate.objects.count() == 1
 
 
-def test_update_stuck_in_processing_is_taken_again(bot_settings):
+def test_update_whose_lease_lapsed_is_taken_again_and_a_held_one_is_retried_later(bot_settings):
     update = driver.load("message_start")
     TelegramUpdate.objects.create(
         update_id=update["update_id"],
         status=UpdateStatus.PROCESSING,
-        started_at=timezone.now() - timedelta(seconds=120),
+        started_at=timezone.now() - timedelta(seconds=30),
+        lease_until=timezone.now() - timedelta(seconds=1),
     )
-    fresh = driver.load("message_start")
+    held = driver.load("message_start")
     TelegramUpdate.objects.create(
-        update_id=fresh["update_id"], status=UpdateStatus.PROCESSING, started_at=timezone.now()
+        update_id=held["update_id"],
+        status=UpdateStatus.PROCESSING,
+        started_at=timezone.now(),
+        lease_until=timezone.now() + timedelta(seconds=12),
     )
 
-    stale_response, fresh_response = post(update, fresh)
+    stale_response, held_response = post(update, held)
 
     assert stale_response.json()["result"] == "processed"
-    assert fresh_response.json()["result"] == "duplicate"
+    # Not a 200: the worker holding it may still die, and Telegram must then deliver it again.
+    assert held_response.status_code == 503
+    assert held_response.headers["retry-after"] in {"11", "12"}
     claim = TelegramUpdate.objects.get(update_id=update["update_id"])
     assert (claim.status, claim.attempts) == (UpdateStatus.DONE, 2)
     assert len(bot_settings.calls_to("sendPhoto")) == 1

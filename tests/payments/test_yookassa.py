@@ -261,7 +261,10 @@ def test_card_button_is_hidden_and_terms_say_stars_only_without_yookassa(bot_set
 @pytest.mark.parametrize(
     ("proxies", "remote", "forwarded", "expected"),
     [
-        (0, "185.71.76.10", "1.2.3.4", "185.71.76.10"),
+        (0, "185.71.76.10", "", "185.71.76.10"),
+        # What uvicorn hands Django for a loopback peer sending its own header: the peer is already replaced.
+        (0, "185.71.76.10", "185.71.76.10", ""),
+        (0, "127.0.0.1", "185.71.76.10", ""),
         (1, "10.0.0.2", "185.71.76.10", "185.71.76.10"),
         (1, "10.0.0.2", "185.71.76.10, 203.0.113.9", "203.0.113.9"),  # a client cannot put itself on the list
         (2, "10.0.0.3", "9.9.9.9, 185.71.76.10, 10.0.0.2", "185.71.76.10"),
@@ -285,6 +288,31 @@ def test_notification_behind_a_proxy(bot_settings, plans, yookassa, settings):
 
     assert (spoofed.status_code, real.status_code) == (403, 200)
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED
+
+
+def test_a_forged_forwarded_address_from_loopback_is_refused_without_a_proxy(db, settings):
+    settings.PAYMENTS_PROXY_COUNT = 0
+    body = {"event": "payment.succeeded", "object": {"id": "forged"}}
+
+    # uvicorn trusts 127.0.0.1 by default and puts the header's address into the peer address Django sees.
+    forged = _notify(body, ip="185.71.76.10", HTTP_X_FORWARDED_FOR="185.71.76.10")
+    direct = _notify(body, ip="185.71.76.10")
+
+    assert (forged.status_code, direct.status_code) == (403, 200)
+
+
+def test_notifications_are_rate_limited_per_address_and_in_total(db, settings):
+    settings.YOOKASSA_NOTIFY_PER_ADDRESS = 3
+    settings.YOOKASSA_NOTIFY_TOTAL = 5
+    body = {"event": "payment.succeeded", "object": {"id": "unknown-payment"}}
+
+    first = [_notify(body, ip="185.71.76.10").status_code for _ in range(4)]
+    second = [_notify(body, ip="185.71.76.11").status_code for _ in range(3)]
+
+    assert first == [200, 200, 200, 429]
+    assert second == [200, 200, 429]  # 3 + 2 accepted: the total is reached
+    refused = _notify(body, ip="185.71.76.12")
+    assert (refused.status_code, refused["Retry-After"]) == (429, "60")
 
 
 def test_backing_out_of_the_email_question(bot_settings, plans, yookassa):
