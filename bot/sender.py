@@ -506,7 +506,6 @@ def _retry_seconds(error: RetryAfter) -> float:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-_CANNOT_PARSE = "can't parse entities"
 # httpx errors raised after the whole request was written: Telegram may have acted on it.
 _ANSWER_LOST = (httpx.ReadTimeout, httpx.ReadError)
 
@@ -685,7 +684,7 @@ class _Batch:
                 return SendResult(SendStatus.BLOCKED, error=str(error))
             except BadRequest as error:
                 self.pacer.release(chat_id)
-                if _CANNOT_PARSE in str(error).lower() and part.parse_mode:
+                if markup.refused(str(error)) and part.parse_mode:
                     # Broken markup must not cost the user their message: send it as plain text instead.
                     logger.warning("Telegram refused the markup of a message (%s); sending plain text", error)
                     part = _Part(part.method, html_to_plain(part.text), None, part.reply_markup, part.photo)

@@ -14,11 +14,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import Application, BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.models import RateWindow
+from horoscopes import markup
 from payments.signals import NotificationRefused
 from users.models import TelegramUser
 from users.services import language_guess
@@ -162,6 +163,8 @@ class RetryAfterLimiter(BaseRateLimiter[None]):
     Only reacts, never delays up front: replies go out at once, and several processes would not share an
     up-front limiter anyway. A wait longer than `max_wait` (the webhook request would outlive Telegram's
     patience) gives up with the RetryAfter, which the error handler records without a traceback.
+    A reply whose HTML Telegram refuses (a staff edit, an LLM slip) is sent once more as plain text: the
+    reader loses the bold type, not the message.
     """
 
     def __init__(self, *, max_retries: int, max_wait: float) -> None:
@@ -188,6 +191,15 @@ class RetryAfterLimiter(BaseRateLimiter[None]):
         while True:
             try:
                 return await callback(*args, **kwargs)
+            except BadRequest as exc:
+                if not markup.refused(exc.message) or not data.get("parse_mode"):
+                    raise
+                logger.warning("%s: Telegram refused the markup (%s); sending plain text", endpoint, exc.message)
+                # `data` is the request the callback sends (args[1]); it is encoded again on each call.
+                for key in ("text", "caption"):
+                    if isinstance(data.get(key), str):
+                        data[key] = markup.to_plain(data[key])
+                data.pop("parse_mode")
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
                 attempt += 1

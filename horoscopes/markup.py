@@ -94,6 +94,11 @@ TAGS = frozenset(
 )
 
 
+def refused(error: str) -> bool:
+    """Whether a Bot API error says Telegram could not parse the message's markup."""
+    return "can't parse entities" in error.lower()
+
+
 class MarkupError(ValueError):
     """HTML that Telegram refuses ("can't parse entities"): what is wrong (`code`), where, and with which tag."""
 

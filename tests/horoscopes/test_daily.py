@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from bot.console.fake_api import parse_html
+from bot.models import TelegramUpdate, UpdateStatus
 from horoscopes.daily import services, tasks
 from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PersonalStatus, TextSource
 from horoscopes.llm import client as llm_client
@@ -305,6 +306,22 @@ def test_menu_button_shows_the_users_sign_for_their_local_date_with_buttons(bot_
     labels = [label for label, _, _ in dialog.buttons()]
     assert labels == ["Завтра ▶️", "🔄 Другой знак", "✨ Персональный гороскоп"]
     assert f"hs:v:leo:{(today + timedelta(days=1)):%Y%m%d}" in [data for _, data, _ in dialog.buttons()]
+
+
+def test_a_text_telegram_refuses_reaches_the_reader_as_plain_text(bot_settings):
+    dialog = horoscope_user(bot_settings)
+    today = timezone.localdate()
+    services.daily_generate(sign="leo", day=today, language="ru")
+    # Written straight to the table, as a data fix or an old edit could be, past the admin's check.
+    DailyHoroscope.objects.filter(sign="leo", date=today, language="ru").update(tip="Любовь <3 и забота")
+
+    [text] = dialog.send("🔮 Гороскоп")
+
+    assert "Любовь <3 и забота" in text
+    refused, sent = dialog.history[-2:]
+    assert refused.status == 400 and sent.status == 200
+    assert "parse_mode" not in sent.params
+    assert TelegramUpdate.objects.get().status == UpdateStatus.DONE
 
 
 def test_today_is_the_users_own_date_far_east(bot_settings, settings):
