@@ -1,4 +1,5 @@
 import secrets
+from datetime import time
 
 from django.db import models
 from django.utils import timezone
@@ -56,7 +57,7 @@ class TelegramUser(models.Model):
 
     current_tz = models.CharField(_("current time zone"), max_length=64, default="Europe/Moscow")
     notify_enabled = models.BooleanField(_("daily notification on"), default=True)
-    notify_time = models.TimeField(_("daily notification time"), default="09:00")
+    notify_time = models.TimeField(_("daily notification time"), default=time(9, 0))
     notify_changed_at = models.DateTimeField(_("notification settings changed"), null=True, blank=True)
     # When the daily push should next be looked at (UTC), so the minute tick reads only the users due. Empty:
     # not computed yet (new user, changed settings); the push computes it. Never later than the true time.

@@ -322,3 +322,13 @@ def test_birth_data_request_asks_only_what_is_missing_then_resumes(bot_settings,
     other.send("/chart")
     [cancelled] = other.press("Отмена")
     assert "ничего не изменилось" in cancelled
+
+
+def test_profile_as_the_very_first_message(bot_settings):
+    """A brand-new user's first word is /profile: the card shows the default daily time, not an error."""
+    stranger = Dialog(bot_settings, chat_id=7_000_000_077, first_name="Вера")
+
+    [card] = stranger.send("/profile")
+
+    assert "09:00" in card
+    assert TelegramUser.objects.get(telegram_id=7_000_000_077).notify_time == time(9, 0)
