@@ -43,7 +43,7 @@ def test_a_misspelt_setting_is_reported_at_start_from_the_environment_or_env_fil
     [
         ("DEBUG", "ture", "DEBUG must be a boolean (1/0/true/false), got 'ture'"),
         ("PAYMENTS_STARS_ENABLED", "maybe", "PAYMENTS_STARS_ENABLED must be a boolean (1/0/true/false), got 'maybe'"),
-        ("TELEGRAM_CLAIM_STALE_AFTER", "90s", "TELEGRAM_CLAIM_STALE_AFTER must be an integer, got '90s'"),
+        ("TELEGRAM_CLAIM_LEASE_SECONDS", "20s", "TELEGRAM_CLAIM_LEASE_SECONDS must be an integer, got '20s'"),
         ("LLM_TIMEOUT", "half a minute", "LLM_TIMEOUT must be a number, got 'half a minute'"),
         ("PAYMENTS_REMINDER_DAYS", "3,one", "PAYMENTS_REMINDER_DAYS must be a comma-separated list of integers"),
         ("LLM_PRICES", "{gpt: 1}", "LLM_PRICES must be JSON, got '{gpt: 1}'"),

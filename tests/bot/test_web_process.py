@@ -6,12 +6,10 @@ starts a new one; the update is delivered again the way Telegram does (again and
 exactly one reply reaches the chat. And a forged X-Forwarded-For from loopback does not pass as YooKassa.
 """
 
-import contextlib
 import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests import driver
+from tests.processes import child_environment, web_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,18 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "crash-test-webhook-secret"
 CHAT = 7_300_000_001
 LEASE = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _procfile_web(port: int) -> list[str]:
-    line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
-    command = line.removeprefix("web:").replace("${PORT:-8000}", str(port)).replace("${WEB_CONCURRENCY:-2}", "1")
-    return ["sh", "-c", f"exec {command}"]
 
 
 def _children(pid: int) -> list[int]:
@@ -82,22 +69,6 @@ class _Database:
             return db.execute(query.replace("%s", "?"), [update_id]).fetchone()
 
 
-def _base_env() -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "TESTING"}}
-    env.update(
-        DEBUG="0",
-        TESTING="0",
-        ENV_FILE=os.devnull,
-        SECRET_KEY="crash-test-" + "x" * 50,
-        TELEGRAM_WEBHOOK_SECRET=SECRET,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        LOG_LEVEL="WARNING",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    )
-    return env
-
-
 @pytest.fixture(scope="module")
 def migrated_sqlite(tmp_path_factory) -> Path | None:
     """A migrated SQLite file to copy for each test (None on PostgreSQL: the web process uses the test database)."""
@@ -107,7 +78,7 @@ def migrated_sqlite(tmp_path_factory) -> Path | None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
-        env={**_base_env(), "SQLITE_PATH": str(path)},
+        env=child_environment(SQLITE_PATH=str(path)),
         check=True,
         timeout=120,
     )
@@ -118,50 +89,22 @@ def migrated_sqlite(tmp_path_factory) -> Path | None:
 
 @pytest.fixture
 def web(fake_api, tmp_path, migrated_sqlite):
-    """Start the Procfile's web process (one worker); yields (port, master process, database)."""
+    """The Procfile's web process (gunicorn.conf.py, one worker); yields (port, master process, database)."""
     database = _Database(tmp_path)
     if migrated_sqlite is not None:
         shutil.copyfile(migrated_sqlite, database.sqlite_path)
-    env = _base_env()
-    env.update(
+    env = child_environment(
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
         TELEGRAM_BOT_TOKEN=fake_api.token,
         TELEGRAM_API_BASE_URL=fake_api.base_url,
         TELEGRAM_API_FILE_URL=fake_api.base_file_url,
         TELEGRAM_CLAIM_LEASE_SECONDS=str(LEASE),
         **database.env(),
     )
-    port = _free_port()
-    log = (tmp_path / "web.log").open("wb")
-    master = subprocess.Popen(
-        _procfile_web(port),
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_health(port, master, tmp_path / "web.log")
-        yield port, master, database
-    finally:
-        # The whole group, whatever happened: the master and every worker it started.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(master.pid, signal.SIGKILL)
-        master.wait(timeout=10)
-        log.close()
-
-
-def _wait_for_health(port: int, master: subprocess.Popen, log: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if master.poll() is not None:
-            raise AssertionError(f"the web process exited: {log.read_text()[-2000:]}")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError("the web process did not start")
+    with web_process(env, start_timeout=60) as process:
+        yield process.port, process.process, database
 
 
 def _wait_for(condition, timeout: float, what: str):
