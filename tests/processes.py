@@ -32,6 +32,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def descendants(root: int) -> set[int]:
+    """Processes below `root`, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+    found, todo = set(), [root]
+    while todo:
+        parent = todo.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found.update(children)
+        todo.extend(children)
+    return found
+
+
 def child_environment(**overrides: str) -> dict[str, str]:
     """The runner's environment without its settings, production values, then `overrides`."""
     clean = {key: value for key, value in os.environ.items() if key not in _RUNNER_ONLY}

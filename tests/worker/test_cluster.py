@@ -25,6 +25,7 @@ import pytest
 from django.conf import settings
 
 from bot.console.fake_api import FakeBotAPI
+from tests.processes import descendants
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DUE = [7_100_000_001, 7_100_000_002, 7_100_000_003, 7_100_000_004, 7_100_000_005]
@@ -118,24 +119,6 @@ def _environment(database: dict[str, str], fake: FakeBotAPI) -> dict[str, str]:
     }
 
 
-def _descendants(root: int) -> set[int]:
-    """Processes below `root`, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-    found, todo = set(), [root]
-    while todo:
-        parent = todo.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        found.update(children)
-        todo.extend(children)
-    return found
-
-
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -198,7 +181,7 @@ def test_the_worker_pushes_once_keeps_its_heartbeat_and_stops_on_sigterm_to_its_
             beat_at = beat_at if isinstance(beat_at, datetime) else datetime.fromisoformat(beat_at)
             assert beat_at.replace(tzinfo=UTC) >= started_at.replace(microsecond=0)
 
-            trees = {worker.pid: _descendants(worker.pid) for worker in workers}
+            trees = {worker.pid: descendants(worker.pid) for worker in workers}
             # Below each main process: the sentinel, two workers, the pusher and the monitor.
             assert all(len(tree) == 5 for tree in trees.values()), trees
             stopping = time.monotonic()

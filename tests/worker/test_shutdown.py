@@ -17,6 +17,7 @@ import pytest
 
 import dev
 from bot.console.fake_api import FakeBotAPI
+from tests.processes import descendants, free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # dev.py run without the set-up steps (virtualenv, migrate): honcho and Procfile.dev, with this Python.
@@ -27,29 +28,6 @@ import dev
 sys.exit(dev.serve(dev.environment(dict(os.environ)), Path(sys.executable)))
 """
 READY = ("bot.cluster: Worker", "TELEGRAM_BOT_TOKEN is not set", "Application startup complete")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _descendants(root: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-    found, todo = set(), [root]
-    while todo:
-        parent = todo.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        found.update(children)
-        todo.extend(children)
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -103,7 +81,7 @@ def test_runbot_stops_on_sigterm_in_the_middle_of_a_long_poll(tmp_path):
 def test_dev_run_stops_web_worker_and_bot_with_nothing_left(how, tmp_path, migrated_sqlite):
     database = tmp_path / "dev.sqlite3"
     shutil.copyfile(migrated_sqlite, database)
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "TESTING"}}
     env.update(
         ENV_FILE=os.devnull, SQLITE_PATH=str(database), PORT=str(port), TELEGRAM_BOT_TOKEN="", PYTHONUNBUFFERED="1"
@@ -128,7 +106,7 @@ def test_dev_run_stops_web_worker_and_bot_with_nothing_left(how, tmp_path, migra
             time.sleep(0.2)
         assert all(line in text for line in READY), text
         assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code in {200, 503}
-        tree = _descendants(run.pid)
+        tree = descendants(run.pid)
         # honcho (and its helpers), a shell per process, gunicorn and its worker, the cluster's five, runbot.
         assert len(tree) >= 12, log.read_text()
         stopping = time.monotonic()
@@ -172,4 +150,4 @@ def test_dev_run_names_port_when_the_port_is_busy():
         problem = dev.port_problem(str(busy.getsockname()[1]))
     assert problem is not None and "PORT" in problem and "busy" in problem
     assert "PORT" in dev.port_problem("http")
-    assert dev.port_problem(str(_free_port())) is None
+    assert dev.port_problem(str(free_port())) is None
