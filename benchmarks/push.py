@@ -96,6 +96,7 @@ def prepare(users: int, moment: datetime) -> None:
             current_tz="Europe/Moscow",
             notify_time=clock(local.hour, local.minute),
             first_seen_at=moment - timedelta(days=30),
+            onboarded_at=moment - timedelta(days=30),
         )
         for index in range(users)
     )

@@ -116,6 +116,7 @@ def populate(users: int, rows: int, now: datetime) -> dict[str, int]:
                 blocked_at=now - timedelta(days=3) if rng.random() < 0.03 else None,
                 premium_until=now + timedelta(days=10) if rng.random() < 0.05 else None,
                 first_seen_at=now - timedelta(days=90),
+                onboarded_at=now - timedelta(days=90),
                 last_seen_at=now - timedelta(hours=rng.randrange(24 * 30)),
                 invite_code=uuid.uuid4().hex[:12],
                 push_due_at=due if due > now else push_due_instant(day + timedelta(days=1), at, zone),

@@ -390,8 +390,9 @@ def personal_for_push(*, user_id: int, day: date, language: str) -> PersonalHoro
 
 
 def _push_recipients() -> Q:
-    # Users who can get a push at all: notifications on, not blocked, a sign to write about.
-    return Q(notify_enabled=True, blocked_at__isnull=True) & ~Q(sign="")
+    # Users who can get a push at all: they finished onboarding (where they chose a time or said no; someone
+    # who only asked for a sign's horoscope never ordered a push), notifications on, not blocked, a sign.
+    return Q(notify_enabled=True, blocked_at__isnull=True, onboarded_at__isnull=False) & ~Q(sign="")
 
 
 def push_zones() -> list[str]:

@@ -27,7 +27,13 @@ def utc(*args: int) -> datetime:
 
 def subscriber(tz: str = "Europe/Moscow", at: str = "09:00", **fields: object) -> TelegramUser:
     """A Leo, here since 2025, who wants the horoscope at `at` in `tz`."""
-    values = {"sign": "leo", "current_tz": tz, "notify_time": time.fromisoformat(at), "first_seen_at": utc(2025, 1, 1)}
+    values = {
+        "sign": "leo",
+        "current_tz": tz,
+        "notify_time": time.fromisoformat(at),
+        "first_seen_at": utc(2025, 1, 1),
+        "onboarded_at": utc(2025, 1, 1),
+    }
     return TelegramUserFactory(**{**values, **fields})
 
 
@@ -323,3 +329,16 @@ def test_concurrent_claims_never_share_a_user():
     everyone = [user_id for claimed in results.values() for user_id in claimed]
     assert sorted(everyone) == sorted(user.pk for user in users)
     assert PushDelivery.objects.count() == 60
+
+
+def test_only_people_who_finished_onboarding_get_the_push(bot_settings):
+    """Asking for a sign's horoscope, or stopping half-way through onboarding, orders no daily push."""
+    onboarded = subscriber(at="09:00")
+    sign_only = subscriber(at="09:00", onboarded_at=None)  # pressed "Horoscope" and picked a sign, nothing more
+    half_way = subscriber(at="09:00", onboarded_at=None, birth_date=date(1990, 5, 15), consent_at=utc(2025, 1, 1))
+
+    run_at(utc(2025, 3, 10, 6, 0))  # 09:00 in Moscow
+
+    assert len(texts_to(bot_settings, onboarded)) == 1
+    assert texts_to(bot_settings, sign_only) == []
+    assert texts_to(bot_settings, half_way) == []

@@ -24,7 +24,11 @@ LATE_ANSWER = 1.2  # well beyond the read timeout: the request was written, the 
 def subscribers(count: int) -> list:
     return [
         TelegramUserFactory(
-            sign="leo", current_tz="Europe/Moscow", notify_time=time(9, 0), first_seen_at=MOMENT - timedelta(days=30)
+            onboarded=True,
+            sign="leo",
+            current_tz="Europe/Moscow",
+            notify_time=time(9, 0),
+            first_seen_at=MOMENT - timedelta(days=30),
         )
         for _ in range(count)
     ]

@@ -47,7 +47,8 @@ joined = timezone.now() - timedelta(days=3)
 for index, chat_id in enumerate({[*DUE, QUIET]}):
     TelegramUser.objects.create(
         telegram_id=chat_id, language="ru" if index % 2 else "en", sign=["aries", "leo", "virgo"][index % 3],
-        current_tz="Europe/Moscow", notify_time=time(0, 0), notify_enabled=chat_id != {QUIET}, first_seen_at=joined,
+        current_tz="Europe/Moscow", notify_time=time(0, 0), notify_enabled=chat_id != {QUIET},
+        first_seen_at=joined, onboarded_at=joined,
     )
 async_task("time.sleep", 120)
 """
