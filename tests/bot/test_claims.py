@@ -1,6 +1,5 @@
 """Claiming updates: exactly once, also when the same update arrives twice at the same moment."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from bot.services import (
     updates_prune,
 )
 from tests import driver
+from tests.concurrency import race
 
 
 @pytest.mark.django_db
@@ -88,25 +88,8 @@ def test_prune_removes_only_old_claims():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_are_claimed_exactly_once():
     update = driver.load("message_start")
-    barrier = threading.Barrier(8)
-    results: list[bool] = []
-    errors: list[BaseException] = []
+    results = race(lambda i: update_claim(update_id=update["update_id"], payload=update).state == ClaimState.CLAIMED, 8)
 
-    def deliver() -> None:
-        try:
-            barrier.wait()
-            results.append(update_claim(update_id=update["update_id"], payload=update).state == ClaimState.CLAIMED)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert not errors
+    assert not [result for result in results if isinstance(result, Exception)], results
     assert sorted(results) == [False] * 7 + [True]
     assert TelegramUpdate.objects.count() == 1

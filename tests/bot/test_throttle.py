@@ -1,7 +1,6 @@
 """Abuse limits: one person flooding the bot, replies under Telegram's flood control."""
 
 import logging
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 from bot.models import RateWindow, TelegramUpdate, UpdateStatus
 from bot.throttle import rate_hit, rate_windows_prune
 from tests import driver
+from tests.concurrency import race
 from tests.driver import post, texts_to
 
 pytestmark = pytest.mark.django_db
@@ -147,25 +147,7 @@ def test_a_long_flood_wait_gives_up_without_a_traceback(bot_settings, settings, 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers are only real on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_hits_are_all_counted():
-    barrier = threading.Barrier(8)
-    results: list[int] = []
-    errors: list[BaseException] = []
+    results = race(lambda i: [rate_hit(key="shared", window=60) for _ in range(5)], 8)
 
-    def hit() -> None:
-        try:
-            barrier.wait()
-            for _ in range(5):
-                results.append(rate_hit(key="shared", window=60))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=hit) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert not errors
-    assert sorted(results) == list(range(1, 41))
+    assert not [result for result in results if isinstance(result, Exception)], results
+    assert sorted(count for counts in results for count in counts) == list(range(1, 41))

@@ -1,10 +1,9 @@
 """The daily push: once per user per local day at their own time, across zones, DST, outages and crashes."""
 
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from bot.horoscope import tasks as delivery
@@ -12,6 +11,7 @@ from bot.models import Lease
 from bot.schedules import SCHEDULES
 from horoscopes.daily import services
 from horoscopes.daily.models import PersonalHoroscope, PersonalStatus, PushDelivery, PushStatus
+from tests.concurrency import race
 from tests.factories import TelegramUserFactory
 from users.models import TelegramUser
 
@@ -305,28 +305,19 @@ def test_the_task_and_its_schedule(bot_settings):
 def test_concurrent_claims_never_share_a_user():
     users = [subscriber() for _ in range(60)]
     moment = utc(2025, 3, 10, 6, 0)
-    results: dict[str, list[int]] = {}
-    barrier = threading.Barrier(4)
 
-    def claim(run: str) -> None:
-        barrier.wait()
-        mine: list[int] = []
-        try:
-            while rows := services.push_claim(run=run, now=moment, limit=7):
-                for row in rows:
-                    if services.push_start_sending(delivery_id=row.pk, token=row.batch):
-                        mine.append(row.user_id)
-        finally:
-            connections.close_all()
-        results[run] = mine
+    def claim(index: int) -> list[int]:
+        run, mine = f"run{index}", []
+        while rows := services.push_claim(run=run, now=moment, limit=7):
+            for row in rows:
+                if services.push_start_sending(delivery_id=row.pk, token=row.batch):
+                    mine.append(row.user_id)
+        return mine
 
-    threads = [threading.Thread(target=claim, args=(f"run{i}",)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(claim, 4)
 
-    everyone = [user_id for claimed in results.values() for user_id in claimed]
+    assert not [result for result in results if isinstance(result, Exception)], results
+    everyone = [user_id for claimed in results for user_id in claimed]
     assert sorted(everyone) == sorted(user.pk for user in users)
     assert PushDelivery.objects.count() == 60
 

@@ -1,11 +1,10 @@
 """Tarot services against the real database: stored draws, idempotency, daily limits, interpretations."""
 
 import random
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from horoscopes.tarot import SPREADS
@@ -30,6 +29,7 @@ from horoscopes.tarot.services import (
     tarot_reading_draw,
     tarot_reading_interpret,
 )
+from tests.concurrency import race
 from tests.factories import TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -276,27 +276,6 @@ def test_history_pages_newest_first():
 # --- concurrency (PostgreSQL: SQLite serialises writers and has no row locks) ----------------------------------
 
 
-def _in_threads(count: int, work):
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(index)
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(5))
@@ -306,8 +285,8 @@ def test_two_concurrent_taps_cannot_both_take_the_free_reading(attempt):
     # lock, not the UNIQUE insert, can then keep the two taps apart.
     TarotDailyCount.objects.create(user=user, local_date=TODAY, readings=0)
 
-    results = _in_threads(
-        2, lambda i: tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key=f"tap{i}", local_date=TODAY)
+    results = race(
+        lambda i: tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key=f"tap{i}", local_date=TODAY), 2
     )
 
     drawn = [r for r in results if not isinstance(r, Exception)]
@@ -322,8 +301,8 @@ def test_two_concurrent_taps_cannot_both_take_the_free_reading(attempt):
 def test_concurrent_repeats_of_one_tap_yield_one_reading():
     user = TelegramUserFactory(premium=True)
 
-    results = _in_threads(
-        4, lambda i: tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="same", local_date=TODAY)
+    results = race(
+        lambda i: tarot_reading_draw(user_id=user.pk, kind="three", idempotency_key="same", local_date=TODAY), 4
     )
 
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -337,7 +316,7 @@ def test_concurrent_repeats_of_one_tap_yield_one_reading():
 def test_concurrent_card_of_the_day_requests_store_one_card():
     user = TelegramUserFactory()
 
-    results = _in_threads(4, lambda i: tarot_day_card_draw(user_id=user.pk, local_date=TODAY))
+    results = race(lambda i: tarot_day_card_draw(user_id=user.pk, local_date=TODAY), 4)
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({reading.pk for reading, _ in results}) == 1

@@ -1,13 +1,12 @@
 """Races that must end in exactly one extension of Premium (PostgreSQL: SQLite has no row locks)."""
 
 import json
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from bot.premium import tasks
 from payments import tasks as payment_tasks
 from payments.models import Payment, PaymentStatus, Provider
 from payments.services import payment_confirm, payment_confirm_stars, payment_create, payment_refund
+from tests import concurrency
 from tests.factories import TelegramUserFactory
 from tests.payments import CHAT
 
@@ -24,28 +24,7 @@ pytestmark = [
 ]
 
 THREADS = 16
-
-
-def race(work: Callable[[int], object], threads: int = THREADS) -> list:
-    """Run work(i) in many threads released at the same moment; results (or exceptions) in order."""
-    barrier = threading.Barrier(threads)
-    results: list = [None] * threads
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # collected for the assertions
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=run, args=(index,)) for index in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(60)
-    return results
+race = partial(concurrency.race, threads=THREADS)
 
 
 @pytest.fixture

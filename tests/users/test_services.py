@@ -1,15 +1,15 @@
 """The users services and selectors against the real database: birth data, settings, growth, local dates."""
 
 import importlib
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from bot.profile.flow import dominant_place, tz_from_offset
+from tests.concurrency import race
 from tests.factories import TelegramUserFactory
 from users.birth import MomentStatus
 from users.models import TelegramUser
@@ -321,21 +321,10 @@ def test_the_migration_fills_invite_codes_and_marks_known_users_onboarded():
 def test_two_simultaneous_invite_links_set_one_inviter():
     newcomer = TelegramUserFactory(telegram_id=9_000_000_001)
     inviters = [TelegramUserFactory(telegram_id=9_000_000_010 + i, invite_code=f"code{i}") for i in range(8)]
-    barrier = threading.Barrier(len(inviters))
-    results: list[int | None] = []
-
-    def start(code: str) -> None:
-        try:
-            barrier.wait()
-            results.append(user_record_start(user_id=newcomer.pk, payload=f"ref_{code}").invited_by_id)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=start, args=(i.invite_code,)) for i in inviters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(
+        lambda i: user_record_start(user_id=newcomer.pk, payload=f"ref_{inviters[i].invite_code}").invited_by_id,
+        len(inviters),
+    )
 
     newcomer.refresh_from_db()
     assert newcomer.invited_by_id in {i.pk for i in inviters}
