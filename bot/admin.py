@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from unfold.admin import ModelAdmin
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
 from bot.privacy.person import person_erase
@@ -35,7 +36,7 @@ class PersonAdmin(TelegramUserAdmin):
 
 
 @admin.register(TelegramUpdate)
-class TelegramUpdateAdmin(admin.ModelAdmin):
+class TelegramUpdateAdmin(ModelAdmin):
     list_display = ("update_id", "kind", "chat_id", "status", "attempts", "received_at", "finished_at")
     list_filter = ("status", "kind", "received_at")
     search_fields = ("=update_id", "=chat_id", "error")
@@ -88,7 +89,7 @@ class TelegramUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(ModelAdmin):
     list_display = ("name", "beat_at")
 
     def has_add_permission(self, request) -> bool:

@@ -42,6 +42,7 @@ if not ALLOWED_HOSTS and not (DEBUG or TESTING):
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "unfold",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "users",
     "horoscopes",
     "payments",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,22 @@ WHITENOISE_USE_FINDERS = DEBUG
 # WhiteNoise hands Django file iterators; under ASGI Django warns on each one. Static files are only
 # the admin's, so reading them synchronously is fine.
 warnings.filterwarnings("ignore", "StreamingHttpResponse must consume synchronous iterators", Warning)
+
+# --- Staff panel (django-unfold) ----------------------------------------------------------------------
+UNFOLD = {
+    "SITE_TITLE": "Astrobot",
+    "SITE_HEADER": "Astrobot",
+    "SITE_SYMBOL": "auto_awesome",
+    # The bot has no public site; the panel is the only page.
+    "SITE_URL": None,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_LANGUAGES": True,
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "staff.navigation.navigation",
+    },
+}
 
 # --- Security (production) ----------------------------------------------------------------------
 # PaaS routers terminate TLS and forward the scheme.

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from unfold.admin import ModelAdmin, TabularInline
 
 from payments.models import Payment, PaymentStatus, Plan, PremiumNotice, Subscription
 from payments.providers import ProviderError
@@ -19,7 +20,7 @@ from payments.services import PaymentRefused, payment_refund, subscription_cance
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ModelAdmin):
     list_display = (
         "name_en",
         "name_ru",
@@ -60,7 +61,7 @@ def _refund_message(request: HttpRequest, payment: Payment) -> bool:
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ModelAdmin):
     list_display = ("public_id", "created_at", "user", "plan", "provider", "amount_column", "status", "paid_at")
     list_filter = ("status", "provider", "currency", "is_recurring", "created_at")
     search_fields = (
@@ -138,7 +139,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ModelAdmin):
     list_display = ("id", "user", "plan", "created_at", "expires_at", "canceled_at", "renewed_at")
     list_filter = ("canceled_at", "plan")
     search_fields = ("charge_id", "user__telegram_id", "user__username")
@@ -169,7 +170,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PremiumNotice)
-class PremiumNoticeAdmin(admin.ModelAdmin):
+class PremiumNoticeAdmin(ModelAdmin):
     list_display = ("user", "kind", "days_before", "premium_until", "status", "created_at")
     list_filter = ("kind", "status")
     search_fields = ("user__telegram_id", "user__username")
@@ -182,7 +183,7 @@ class PremiumNoticeAdmin(admin.ModelAdmin):
         return False
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(TabularInline):
     """A user's payment history, for the user's admin page (wired in by users.admin)."""
 
     model = Payment

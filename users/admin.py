@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from unfold.admin import ModelAdmin
 
 from users.models import TelegramUser
 from users.selectors import tz_label, user_invited_count, user_local_now, zone_or_none
@@ -87,7 +88,7 @@ class PremiumDaysForm(forms.Form):
     days = forms.IntegerField(label=_("days of Premium to add"), min_value=1, max_value=MAX_PREMIUM_DAYS, initial=30)
 
 
-class TelegramUserAdmin(admin.ModelAdmin):
+class TelegramUserAdmin(ModelAdmin):
     """Registered by bot.admin, with every app's inlines and erasing across apps."""
 
     form = TelegramUserForm

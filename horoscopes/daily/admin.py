@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_q.tasks import async_task
+from unfold.admin import ModelAdmin, TabularInline
 
 from horoscopes.astro.constants import SIGNS
 from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PushDelivery, PushStatus
@@ -25,7 +26,7 @@ SUMMARY_TEMPLATE = "admin/horoscopes/daily_change_list.html"
 SECTION_FIELDS = ("overview", "love", "work", "health", "money", "tip")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Records written by the system: staff look, never add or change."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -36,7 +37,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DailyHoroscope)
-class DailyHoroscopeAdmin(admin.ModelAdmin):
+class DailyHoroscopeAdmin(ModelAdmin):
     form = TelegramTextsForm
     list_display = ("date", "sign", "language", "source", "updated_at")
     list_filter = ("language", "sign", "source")
@@ -108,7 +109,7 @@ class DailyHoroscopeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Prompt)
-class PromptAdmin(admin.ModelAdmin):
+class PromptAdmin(ModelAdmin):
     list_display = ("key", "language", "version", "in_use", "note", "created_at", "created_by")
     list_filter = ("key", "language")
     search_fields = ("system", "template", "note")
@@ -190,7 +191,7 @@ class GenerationLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PersonalHoroscope)
-class PersonalHoroscopeAdmin(admin.ModelAdmin):
+class PersonalHoroscopeAdmin(ModelAdmin):
     form = TelegramTextsForm
     list_display = ("date", "user", "language", "status", "source", "deliver", "delivered_at")
     list_filter = ("status", "source", "language")
@@ -256,7 +257,7 @@ class PushDeliveryAdmin(ReadOnlyAdmin):
         return response
 
 
-class PushDeliveryInline(admin.TabularInline):
+class PushDeliveryInline(TabularInline):
     """The user's recent daily pushes, on their page in the users admin."""
 
     model = PushDelivery

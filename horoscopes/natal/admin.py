@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, StackedInline
 
 from horoscopes.natal.models import NatalChart
 from horoscopes.natal.services import natal_wheel_png
@@ -28,7 +29,7 @@ def _wheel(chart: NatalChart) -> str:
 
 
 @admin.register(NatalChart)
-class NatalChartAdmin(admin.ModelAdmin):
+class NatalChartAdmin(ModelAdmin):
     list_display = ("user", "has_houses", "computed_at")
     list_filter = ("has_houses",)
     search_fields = ("=user__telegram_id", "user__username", "user__first_name")
@@ -62,7 +63,7 @@ class NatalChartAdmin(admin.ModelAdmin):
         return HttpResponse(natal_wheel_png(user=chart.user, language=lang), content_type="image/png")
 
 
-class NatalChartInline(admin.StackedInline):
+class NatalChartInline(StackedInline):
     """The user's computed chart on their admin page."""
 
     model = NatalChart

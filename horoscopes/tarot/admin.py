@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
 from horoscopes.tarot import SPREADS
 from horoscopes.tarot.deck import LANGS
@@ -19,7 +20,7 @@ from horoscopes.tarot.services import tarot_card_picture_changed
 
 
 @admin.register(TarotCard)
-class TarotCardAdmin(admin.ModelAdmin):
+class TarotCardAdmin(ModelAdmin):
     list_display = (
         "order",
         "thumbnail",
@@ -149,7 +150,7 @@ class TarotCardAdmin(admin.ModelAdmin):
 
 
 @admin.register(TarotReading)
-class TarotReadingAdmin(admin.ModelAdmin):
+class TarotReadingAdmin(ModelAdmin):
     list_display = (
         "created_at",
         "user",
@@ -265,7 +266,7 @@ class TarotReadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(TarotDailyCount)
-class TarotDailyCountAdmin(admin.ModelAdmin):
+class TarotDailyCountAdmin(ModelAdmin):
     list_display = ("local_date", "user", "readings")
     list_filter = ("local_date",)
     search_fields = ("=user__telegram_id", "user__username")
@@ -296,7 +297,7 @@ class TarotDailyCountAdmin(admin.ModelAdmin):
         return response
 
 
-class TarotReadingInline(admin.TabularInline):
+class TarotReadingInline(TabularInline):
     """The user's readings on the bot user page."""
 
     model = TarotReading
