@@ -146,10 +146,21 @@ def run() -> int:
     return serve(env)
 
 
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
 def test(args: list[str]) -> int:
     """Run the test suite; no test collected counts as a failure."""
     ensure_venv("dev")
+    if not os.path.exists(CHROMIUM):
+        warning = (
+            f"\n*** Chromium is not at {CHROMIUM}: the staff panel's browser tests will be SKIPPED.\n"
+            "*** Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.\n"
+        )
+        print(warning, file=sys.stderr, flush=True)
     code = subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
+    if not os.path.exists(CHROMIUM):
+        print(warning, file=sys.stderr, flush=True)
     if code == 5:
         print("pytest collected no tests: that is a failure, not a pass.", file=sys.stderr)
         return 1
