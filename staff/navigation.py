@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,7 +24,7 @@ def _item(title: Any, icon: str, url_name: str, permission: str) -> dict[str, An
     app_model = url_name.removeprefix("admin:").removesuffix("_changelist")
     app_label, _sep, model = app_model.partition("_")
     return {
-        "title": title,
+        "title": capfirst(title),
         "icon": icon,
         "link": reverse_lazy(url_name),
         "permission": _can(f"{app_label}.{permission}_{model}") if permission != "superuser" else _superuser,
