@@ -3,7 +3,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django_q.conf import Conf
 
 
@@ -27,6 +30,11 @@ class Command(BaseCommand):
                 "The console (bot/console/) is not part of this installation: run `manage.py chat` from a source "
                 "checkout, not from the production image."
             ) from None
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            # A fresh checkout: prepare the local database, as `dev.py run` does.
+            self.stdout.write("Preparing the database (migrate)…")
+            call_command("migrate", verbosity=0, interactive=False)
         # There is no worker in the console: background tasks run inline, right after they are queued.
         Conf.SYNC = True
         files = Path(options["files"]) if options["files"] else Path(tempfile.gettempdir()) / "astrobot-console"
