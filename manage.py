@@ -6,7 +6,7 @@ import sys
 
 # Terminal tools that serve no requests: on a machine with no production configuration (neither DEBUG nor
 # SECRET_KEY set in the environment or .env) they run on the embedded development defaults, as `dev.py run` does.
-LOCAL_TOOLS = {"chat", "chart", "place"}
+LOCAL_TOOLS = {"chat", "chart", "place", "check"}
 
 
 def _development_defaults() -> None:

@@ -41,6 +41,11 @@ def test_chart_and_place_need_no_configuration(tmp_path):
     assert "Europe/Moscow" in place.stdout
 
 
+def test_check_runs_on_a_fresh_checkout(tmp_path):
+    result = _run(tmp_path, "check")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def test_a_production_configuration_is_left_alone(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "chart", "--utc", "1990-05-17T09:30", "--lat", "55.75", "--lon", "37.62"],
