@@ -426,6 +426,8 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Axes reports every sign-in at INFO; failures and lockouts come as warnings.
+        "axes": {"level": "WARNING"},
         # django-q2 logs as "django-q" (with a hyphen).
         "django-q": {"level": Q_LOG_LEVEL},
         "django.request": {"filters": ["not_health"]},

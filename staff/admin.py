@@ -181,9 +181,17 @@ class StaffDeviceAdmin(TOTPDeviceAdmin, ModelAdmin):
         return otp_setup_view(request, self.admin_site)
 
 
+class SignInAttemptAdmin(AccessAttemptAdmin, ModelAdmin):
+    """Failed sign-ins and lockouts; deleting an attempt unlocks that username and address."""
+
+    @admin.action(description=AccessAttemptAdmin.cleanup_expired_attempts.short_description, permissions=["delete"])
+    def cleanup_expired_attempts(self, request: HttpRequest, queryset: QuerySet) -> None:
+        AccessAttemptAdmin.cleanup_expired_attempts(self, request, queryset)
+
+
 for model, base in (
     (TOTPDevice, StaffDeviceAdmin),
-    (AccessAttempt, type("AccessAttemptAdmin", (AccessAttemptAdmin, ModelAdmin), {})),
+    (AccessAttempt, SignInAttemptAdmin),
     (AccessLog, type("AccessLogAdmin", (AccessLogAdmin, ModelAdmin), {})),
     (AccessFailureLog, type("AccessFailureLogAdmin", (AccessFailureLogAdmin, ModelAdmin), {})),
 ):

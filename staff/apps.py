@@ -7,15 +7,13 @@ from django.utils.translation import gettext_lazy as _
 logger = logging.getLogger(__name__)
 
 
-def _sync_roles_after_migrate(using: str = "default", **kwargs: object) -> None:
+def _sync_roles_after_migrate(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
     """Keep the role groups current after every migrate (tests' databases included)."""
-    from django.contrib.auth.management import create_permissions
-
     from staff.services import roles_sync
 
-    # An app listed after this one has not had its permissions created yet when this runs.
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using)
+    # post_migrate is sent once per app with models; after the last one every permission exists.
+    if sender is not [config for config in apps.get_app_configs() if config.models_module][-1]:
+        return
     result = roles_sync(using=using)
     if result.missing:
         logger.info("Roles: skipped permissions that do not exist yet: %s", ", ".join(result.missing))
@@ -26,4 +24,4 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff panel")
 
     def ready(self) -> None:
-        post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="staff.sync_roles")
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="staff.sync_roles")
