@@ -38,6 +38,8 @@ def _grantable(request: HttpRequest, queryset: QuerySet) -> QuerySet:
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+# The login with a field for the authenticator's code (staff.forms.StaffLoginForm, set in settings.UNFOLD).
+admin.site.login_template = "admin/staff_login.html"
 
 
 @admin.register(User)
