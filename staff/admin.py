@@ -1,22 +1,22 @@
 """The admin's own models in the panel's theme: staff accounts, roles and the task queue (superusers only)."""
 
-from datetime import timezone as dt_timezone
+from datetime import UTC
+from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Count, QuerySet
-from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q import admin as q_admin
@@ -36,14 +36,24 @@ def _grantable(request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset
     return queryset.exclude(content_type__app_label__in=OWNER_EXCLUDED_APPS)
 
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 # The login with a field for the authenticator's code (staff.forms.StaffLoginForm, set in settings.UNFOLD).
 admin.site.login_template = "admin/staff_login.html"
 
 
+class GrantableOnly:
+    """Permission pickers offer a non-superuser only the permissions they may hand out."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any = None, **kwargs: Any) -> Any:
+        if request is not None and db_field.name in ("permissions", "user_permissions"):
+            kwargs["queryset"] = _grantable(request, Permission.objects.select_related("content_type"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 @admin.register(User)
-class StaffUserAdmin(BaseUserAdmin, ModelAdmin):
+class StaffUserAdmin(GrantableOnly, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -64,15 +74,9 @@ class StaffUserAdmin(BaseUserAdmin, ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs) -> ModelMultipleChoiceField:
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.name == "user_permissions":
-            field.queryset = _grantable(request, field.queryset)
-        return field
-
 
 @admin.register(Group)
-class RoleAdmin(BaseGroupAdmin, ModelAdmin):
+class RoleAdmin(GrantableOnly, BaseGroupAdmin, ModelAdmin):
     list_display = ("name", "label", "members")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Group]:
@@ -84,13 +88,7 @@ class RoleAdmin(BaseGroupAdmin, ModelAdmin):
 
     @admin.display(description=_("staff"), ordering="member_count")
     def members(self, group: Group) -> int:
-        return group.member_count
-
-    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs) -> ModelMultipleChoiceField:
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.name == "permissions":
-            field.queryset = _grantable(request, field.queryset)
-        return field
+        return group.member_count  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 class SuperuserOnly:
@@ -148,7 +146,7 @@ class AuditLogAdmin(ModelAdmin):
     @admin.display(description=_("time"), ordering="action_time")
     def action_time_display(self, entry: LogEntry) -> str:
         local = timezone.localtime(entry.action_time)
-        utc = entry.action_time.astimezone(dt_timezone.utc)
+        utc = entry.action_time.astimezone(UTC)
         return format_html(
             '<time datetime="{}" title="{} UTC">{}</time>',
             utc.isoformat(),
@@ -158,7 +156,7 @@ class AuditLogAdmin(ModelAdmin):
 
     @admin.display(description=_("action"), ordering="action_flag")
     def action_display(self, entry: LogEntry) -> str:
-        return ACTION_LABELS.get(entry.action_flag, str(entry.action_flag))
+        return str(ACTION_LABELS.get(entry.action_flag, entry.action_flag))
 
     @admin.display(description=_("object"))
     def object_link(self, entry: LogEntry) -> str:

@@ -24,7 +24,7 @@ def _item(title: Any, icon: str, url_name: str, permission: str) -> dict[str, An
     app_model = url_name.removeprefix("admin:").removesuffix("_changelist")
     app_label, _sep, model = app_model.partition("_")
     if permission == "superuser":
-        check = _superuser
+        check: Callable[[HttpRequest], bool] = _superuser
     else:
         check = _can(permission if "." in permission else f"{app_label}.{permission}_{model}")
     return {"title": title, "icon": icon, "link": reverse_lazy(url_name), "permission": check}
@@ -73,7 +73,12 @@ SECTIONS: list[dict[str, Any]] = [
             _item(_("Roles"), "shield_person", "admin:auth_group_changelist", "view"),
             _item(_("Audit log"), "history", "admin:admin_logentry_changelist", "view"),
             _item(_("Sign-in attempts"), "lock_person", "admin:axes_accessattempt_changelist", "view"),
-            _item(_("Authenticator apps"), "phonelink_lock", "admin:otp_totp_totpdevice_changelist", "otp_totp.view_totpdevice"),
+            _item(
+                _("Authenticator apps"),
+                "phonelink_lock",
+                "admin:otp_totp_totpdevice_changelist",
+                "otp_totp.view_totpdevice",
+            ),
             _item(_("Scheduled tasks"), "schedule", "admin:django_q_schedule_changelist", "superuser"),
             _item(_("Failed tasks"), "error", "admin:django_q_failure_changelist", "superuser"),
         ],

@@ -59,7 +59,8 @@ def staff_session_check(request: HttpRequest) -> HttpResponse | None:
     session.setdefault(SIGNED_IN_KEY, now)
     if now - session.get(LAST_SEEN_KEY, 0) > TOUCH_EVERY:
         session[LAST_SEEN_KEY] = now
-    if settings.STAFF_OTP_REQUIRED and user.is_staff and not user.is_verified() and not _otp_setup_exempt(request):
+    verified = user.is_verified()  # type: ignore[attr-defined]  # set by django_otp's middleware
+    if settings.STAFF_OTP_REQUIRED and user.is_staff and not verified and not _otp_setup_exempt(request):
         return HttpResponseRedirect(reverse("admin:staff_otp_setup"))
     return None
 

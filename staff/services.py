@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from staff.roles import OWNER_EXCLUDED_APPS, OWNER_EXCLUDED_CODENAMES, ROLES, Role
 from users.audit import audit_record
 
+
 @dataclass
 class RoleSync:
     """What one sync did: groups created, permissions added or removed, codenames not (yet) defined."""
@@ -67,7 +68,6 @@ def _sync(*, prune: bool, using: str) -> RoleSync:
                 group.permissions.remove(*(current[name] for name in to_remove))
                 result.removed[role.name] = to_remove
     return result
-
 
 
 def otp_device_start(*, user: User) -> TOTPDevice:

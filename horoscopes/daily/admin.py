@@ -11,8 +11,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 from unfold.admin import ModelAdmin, TabularInline
 
@@ -67,7 +67,7 @@ class DailyHoroscopeAdmin(ModelAdmin):
         count = 0
         horoscopes = list(queryset)
         audit_record_many(
-            staff_id=request.user.pk,
+            staff_id=int(request.user.pk or 0),
             model=DailyHoroscope,
             pks=[h.pk for h in horoscopes],
             message=gettext("Queued to be written again."),
@@ -99,7 +99,7 @@ class DailyHoroscopeAdmin(ModelAdmin):
     def regenerate_days(self, request: HttpRequest, queryset: QuerySet[DailyHoroscope]) -> None:
         days = sorted(set(queryset.values_list("date", flat=True)))
         audit_record_many(
-            staff_id=request.user.pk,
+            staff_id=int(request.user.pk or 0),
             model=DailyHoroscope,
             pks=DailyHoroscope.objects.filter(date__in=days).values_list("pk", flat=True),
             message=gettext("Queued to be written again with the whole day."),

@@ -47,7 +47,11 @@ def test_five_wrong_passwords_then_the_right_one_is_refused_with_the_lockout_pag
 def test_a_view_only_account_sees_no_actions_it_cannot_run_and_no_natal_wheel(page, staff, login):
     chart = natal_chart_get(user_id=TelegramUserFactory(born=True).pk)
     TelegramUpdate.objects.create(
-        update_id=77, status=UpdateStatus.FAILED, kind="message", payload={"update_id": 77}, started_at="2026-01-01T00:00Z"
+        update_id=77,
+        status=UpdateStatus.FAILED,
+        kind="message",
+        payload={"update_id": 77},
+        started_at="2026-01-01T00:00Z",
     )
     staff("viewer", "bot.view_telegramupdate", "horoscopes.view_dailyhoroscope", "users.view_telegramuser")
     login(page, "viewer")

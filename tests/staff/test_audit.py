@@ -12,9 +12,9 @@ from horoscopes.llm.prompts import prompt_active
 from horoscopes.tarot.models import TarotCard
 from horoscopes.tarot.seed import tarot_deck_seed
 from payments.models import Plan
+from tests.factories import TelegramUserFactory
 from users.audit import audit_record
 from users.models import TelegramUser
-from tests.factories import TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,9 @@ def test_text_edits_are_on_the_objects_history(client, staff, settings, tmp_path
             reverse("admin:horoscopes_dailyhoroscope_change", args=[horoscope.pk]),
             form_data(horoscope, tip="Позвоните маме."),
         ),
-        client.post(reverse("admin:horoscopes_tarotcard_change", args=[card.pk]), form_data(card, name_ru="Звезда надежды")),
+        client.post(
+            reverse("admin:horoscopes_tarotcard_change", args=[card.pk]), form_data(card, name_ru="Звезда надежды")
+        ),
         client.post(
             reverse("admin:horoscopes_prompt_change", args=[prompt.pk]),
             {"system": prompt.system + "\nКороче.", "template": prompt.template, "note": "короче"},

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from bot.models import TelegramUpdate, UpdateStatus
 from horoscopes.daily import services as daily
-from staff.admin import SuperuserOnly
 from horoscopes.daily.models import DailyHoroscope
 from horoscopes.natal.services import natal_chart_get
 from horoscopes.tarot.models import TarotCard
 from horoscopes.tarot.seed import tarot_deck_seed
+from staff.admin import SuperuserOnly
 from tests import driver
 from tests.factories import TelegramUserFactory
 
@@ -114,7 +114,8 @@ def test_view_only_staff_cannot_write_daily_texts_again(client, staff, settings)
 
     for action in ("regenerate_selected", "regenerate_days"):
         client.post(
-            reverse("admin:horoscopes_dailyhoroscope_changelist"), {"action": action, "_selected_action": [horoscope.pk]}
+            reverse("admin:horoscopes_dailyhoroscope_changelist"),
+            {"action": action, "_selected_action": [horoscope.pk]},
         )
 
     assert "regenerate_selected" not in listing.content.decode()

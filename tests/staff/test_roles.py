@@ -80,8 +80,14 @@ def test_an_owner_manages_staff_but_cannot_make_or_change_superusers(client, sta
     root_page = client.get(reverse("admin:auth_user_change", args=[root.pk]))
     client.post(
         reverse("admin:auth_user_change", args=[helper.pk]),
-        {"username": "helper", "is_active": "on", "is_staff": "on", "is_superuser": "on", "date_joined_0": "2026-01-01",
-         "date_joined_1": "10:00"},
+        {
+            "username": "helper",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00",
+        },
     )
     password = client.post(
         reverse("admin:auth_user_password_change", args=[root.pk]),

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "The release step of a deploy: migrate, collect static files, sync the staff roles and the task schedules and register the "
-        "webhook (skipped, with a message, until TELEGRAM_BOT_TOKEN and PUBLIC_URL are set)."
+        "The release step of a deploy: migrate, collect static files, sync the staff roles and the task schedules "
+        "and register the webhook (skipped, with a message, until TELEGRAM_BOT_TOKEN and PUBLIC_URL are set)."
     )
 
     def add_arguments(self, parser) -> None:
