@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django_otp import user_has_device
 
 LAST_SEEN_KEY = "staff_last_seen"
 SIGNED_IN_KEY = "staff_signed_in"
@@ -61,6 +62,9 @@ def staff_session_check(request: HttpRequest) -> HttpResponse | None:
         session[LAST_SEEN_KEY] = now
     verified = user.is_verified()  # type: ignore[attr-defined]  # set by django_otp's middleware
     if settings.STAFF_OTP_REQUIRED and user.is_staff and not verified and not _otp_setup_exempt(request):
+        if user_has_device(user):
+            logout(request)  # signed in before the code was required: sign in again, with the code
+            return None
         return HttpResponseRedirect(reverse("admin:staff_otp_setup"))
     return None
 

@@ -178,3 +178,15 @@ def test_the_generated_staff_password_never_reaches_logs_or_a_pipe(settings, cap
     words = set(re.findall(r"[A-Za-z0-9_\-]{8,}", written))
     assert words and not any(admin.check_password(word) for word in words)
     assert "changepassword" in out.getvalue()
+
+
+def test_when_required_a_session_signed_in_without_the_code_must_sign_in_again(client, staff, settings):
+    settings.STAFF_OTP_REQUIRED = True
+    user = staff("earlier", "users.view_telegramuser")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)  # as if signed in with the password alone, before the setting was on
+
+    response = client.get(reverse("admin:users_telegramuser_changelist"))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert "_auth_user_id" not in client.session
