@@ -138,6 +138,7 @@ def run() -> int:
         print(problem, file=sys.stderr)
         return 1
     manage("migrate", "--noinput", env=env)
+    manage("sync_roles", env=env)
     manage("sync_schedules", env=env)
     manage("ensure_admin", env=env)
     print(

@@ -5,8 +5,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
@@ -17,6 +17,7 @@ from horoscopes.natal.admin import NatalChartInline
 from horoscopes.tarot.admin import TarotReadingInline
 from payments.admin import PaymentInline
 from users.admin import TelegramUserAdmin
+from users.audit import audit_record_many
 from users.models import TelegramUser
 
 
@@ -68,12 +69,23 @@ class TelegramUpdateAdmin(ModelAdmin):
             return "—"
         return format_html("<pre>{}</pre>", json.dumps(obj.payload, ensure_ascii=False, indent=2))
 
-    @admin.action(description=_("Process the selected failed updates again"))
+    def has_replay_permission(self, request: HttpRequest) -> bool:
+        # Replaying sends messages to users: a permission of its own, not "view".
+        return request.user.has_perm("bot.replay_telegramupdate")
+
+    @admin.action(description=_("Process the selected failed updates again"), permissions=["replay"])
     def replay_failed(self, request, queryset) -> None:
-        ids = list(queryset.filter(status=UpdateStatus.FAILED).values_list("update_id", flat=True))
+        failed = dict(queryset.filter(status=UpdateStatus.FAILED).values_list("update_id", "pk"))
+        ids = list(failed)
         if not ids:
             self.message_user(request, _("None of the selected updates has failed."), messages.WARNING)
             return
+        audit_record_many(
+            staff_id=request.user.pk,
+            model=TelegramUpdate,
+            pks=failed.values(),
+            message=gettext("Processed again by staff."),
+        )
         try:
             results = async_to_sync(updates_replay)(ids)
         except Exception as exc:

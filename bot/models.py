@@ -29,6 +29,7 @@ class TelegramUpdate(models.Model):
         verbose_name = _("Telegram update")
         verbose_name_plural = _("Telegram updates")
         ordering = ["-received_at"]
+        permissions = [("replay_telegramupdate", "Can process failed updates again")]
 
     def __str__(self) -> str:
         return f"{self.update_id} ({self.kind or '?'}, {self.status})"

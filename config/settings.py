@@ -2,6 +2,7 @@
 
 import sys
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "bot",
     "users",
     "horoscopes",
@@ -66,9 +70,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.security.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused during a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Axes first: it refuses a locked-out username and address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 ROOT_URLCONF = "config.urls"
 
@@ -176,12 +187,39 @@ UNFOLD = {
     "SITE_URL": None,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_LANGUAGES": True,
+    "LOGIN": {"form": "staff.forms.StaffLoginForm"},
+    "ACCOUNT": {"navigation": "staff.navigation.account_links"},
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
         "navigation": "staff.navigation.navigation",
     },
 }
+
+# --- Staff sign-in (README, "Staff panel") -------------------------------------------------------------
+# After this many wrong passwords for one username from one address, that pair is locked out for
+# STAFF_LOCKOUT_MINUTES (failures older than that are forgotten). A right password resets the count.
+AXES_FAILURE_LIMIT = env.int("STAFF_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("STAFF_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "staff.security.lockout_response"
+# The client's address: the peer's, or behind N proxies the N-th from the right of X-Forwarded-For (the entry
+# our outermost proxy wrote; whatever the client put further left proves nothing).
+STAFF_PROXY_COUNT = env.int("STAFF_PROXY_COUNT", default=env.int("PAYMENTS_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "staff.security.client_ip"
+AXES_VERBOSE = False
+# Staff see their authenticator devices listed, never the secret key or its QR code after set-up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A staff session ends after this many minutes without a request (each request extends it), and in any case
+# when the browser closes.
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=60)
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A second factor (TOTP, any authenticator app): staff set it up from the account menu; once set up, the
+# login asks for the code. On: every staff account must set one up before it can use the panel.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("STAFF_OTP_ISSUER", default="Astrobot")
 
 # --- Security (production) ----------------------------------------------------------------------
 # PaaS routers terminate TLS and forward the scheme.
@@ -388,6 +426,8 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Axes reports every sign-in at INFO; failures and lockouts come as warnings.
+        "axes": {"level": "WARNING"},
         # django-q2 logs as "django-q" (with a hyphen).
         "django-q": {"level": Q_LOG_LEVEL},
         "django.request": {"filters": ["not_health"]},

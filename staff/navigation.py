@@ -21,14 +21,14 @@ def _superuser(request: HttpRequest) -> bool:
 
 
 def _item(title: Any, icon: str, url_name: str, permission: str) -> dict[str, Any]:
+    """permission: "view" (of the model in url_name), "superuser", or a full "app_label.codename"."""
     app_model = url_name.removeprefix("admin:").removesuffix("_changelist")
     app_label, _sep, model = app_model.partition("_")
-    return {
-        "title": capfirst(title),
-        "icon": icon,
-        "link": reverse_lazy(url_name),
-        "permission": _can(f"{app_label}.{permission}_{model}") if permission != "superuser" else _superuser,
-    }
+    if permission == "superuser":
+        check: Callable[[HttpRequest], bool] = _superuser
+    else:
+        check = _can(permission if "." in permission else f"{app_label}.{permission}_{model}")
+    return {"title": capfirst(title), "icon": icon, "link": reverse_lazy(url_name), "permission": check}
 
 
 SECTIONS: list[dict[str, Any]] = [
@@ -72,6 +72,14 @@ SECTIONS: list[dict[str, Any]] = [
             _item(_("Tarot daily counts"), "tag", "admin:horoscopes_tarotdailycount_changelist", "view"),
             _item(_("Staff accounts"), "badge", "admin:auth_user_changelist", "view"),
             _item(_("Roles"), "shield_person", "admin:auth_group_changelist", "view"),
+            _item(_("Audit log"), "history", "admin:admin_logentry_changelist", "view"),
+            _item(_("Sign-in attempts"), "lock_person", "admin:axes_accessattempt_changelist", "view"),
+            _item(
+                _("Authenticator apps"),
+                "phonelink_lock",
+                "admin:otp_totp_totpdevice_changelist",
+                "otp_totp.view_totpdevice",
+            ),
             _item(_("Scheduled tasks"), "schedule", "admin:django_q_schedule_changelist", "superuser"),
             _item(_("Failed tasks"), "error", "admin:django_q_failure_changelist", "superuser"),
         ],
@@ -82,3 +90,13 @@ SECTIONS: list[dict[str, Any]] = [
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """Unfold's SIDEBAR navigation: sections without items are left out."""
     return [{"title": s["title"], "separator": True, "items": s["items"]} for s in SECTIONS if s["items"]]
+
+
+def account_links(request: HttpRequest) -> list[dict[str, Any]]:
+    """Unfold's account menu: the staff member's own password and second factor."""
+    if not request.user.is_authenticated:
+        return []  # the login page
+    links = [{"title": _("Second factor"), "link": reverse_lazy("admin:staff_otp_setup")}]
+    if request.user.has_usable_password():
+        links.insert(0, {"title": _("Change password"), "link": reverse_lazy("admin:password_change")})
+    return links

@@ -11,8 +11,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_q.tasks import async_task
 from unfold.admin import ModelAdmin, TabularInline
 
@@ -21,6 +21,7 @@ from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PushDeliv
 from horoscopes.daily.services import LANGUAGES, daily_edit, prompt_save_version
 from horoscopes.forms import TelegramTextsForm
 from horoscopes.llm.models import GenerationLog, GenerationStatus, Prompt
+from users.audit import audit_record_many
 
 SUMMARY_TEMPLATE = "admin/horoscopes/daily_change_list.html"
 SECTION_FIELDS = ("overview", "love", "work", "health", "money", "tip")
@@ -58,10 +59,20 @@ class DailyHoroscopeAdmin(ModelAdmin):
     def save_model(self, request: HttpRequest, obj: DailyHoroscope, form: object, change: bool) -> None:
         daily_edit(horoscope=obj)
 
-    @admin.action(description=_("Write the selected horoscopes again (LLM, or the offline writer)"))
+    # Writing again overwrites staff edits and costs LLM calls: only for those who may change the texts.
+    @admin.action(
+        description=_("Write the selected horoscopes again (LLM, or the offline writer)"), permissions=["change"]
+    )
     def regenerate_selected(self, request: HttpRequest, queryset: QuerySet[DailyHoroscope]) -> None:
         count = 0
-        for horoscope in queryset:
+        horoscopes = list(queryset)
+        audit_record_many(
+            staff_id=int(request.user.pk or 0),
+            model=DailyHoroscope,
+            pks=[h.pk for h in horoscopes],
+            message=gettext("Queued to be written again."),
+        )
+        for horoscope in horoscopes:
             async_task(
                 "horoscopes.daily.tasks.daily_generate_one",
                 horoscope.sign,
@@ -82,9 +93,17 @@ class DailyHoroscopeAdmin(ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Write whole days of the selected again (every sign and language)"))
+    @admin.action(
+        description=_("Write whole days of the selected again (every sign and language)"), permissions=["change"]
+    )
     def regenerate_days(self, request: HttpRequest, queryset: QuerySet[DailyHoroscope]) -> None:
         days = sorted(set(queryset.values_list("date", flat=True)))
+        audit_record_many(
+            staff_id=int(request.user.pk or 0),
+            model=DailyHoroscope,
+            pks=DailyHoroscope.objects.filter(date__in=days).values_list("pk", flat=True),
+            message=gettext("Queued to be written again with the whole day."),
+        )
         for day in days:
             for language in LANGUAGES:
                 for sign in SIGNS:

@@ -1,6 +1,7 @@
 """Natal charts in admin: positions, houses, aspects and the wheel, also on each user's page."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -59,6 +60,9 @@ class NatalChartAdmin(ModelAdmin):
     def wheel_png(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The chart wheel, rendered now from the user's birth data."""
         chart = get_object_or_404(NatalChart.objects.select_related("user"), pk=pk)
+        # The wheel shows a birth moment and place: the same permission as the chart's page.
+        if not self.has_view_permission(request, chart):
+            raise PermissionDenied
         lang = "en" if (translation.get_language() or "").startswith("en") else "ru"
         return HttpResponse(natal_wheel_png(user=chart.user, language=lang), content_type="image/png")
 

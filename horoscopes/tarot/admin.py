@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
@@ -107,8 +108,10 @@ class TarotCardAdmin(ModelAdmin):
     def picture_view(self, request: HttpRequest, card_id: int, lang: str, orientation: str) -> HttpResponse:
         """The card as the bot draws it (with the uploaded picture if there is one), as PNG."""
         card = TarotCard.objects.filter(pk=card_id).first()
-        if card is None or not self.has_view_permission(request, card) or lang not in LANGS:
+        if card is None or lang not in LANGS:
             raise Http404
+        if not self.has_view_permission(request, card):
+            raise PermissionDenied
         width = 120 if request.GET.get("size") == "small" else 320
         picture = tarot_card_pictures([card.key]).get(card.key)
         data = card_image(
@@ -208,8 +211,10 @@ class TarotReadingAdmin(ModelAdmin):
     def picture_view(self, request: HttpRequest, reading_id: int) -> HttpResponse:
         """The spread image of a reading as the user saw it (drawn again from the stored cards)."""
         reading = TarotReading.objects.filter(pk=reading_id).first()
-        if reading is None or not self.has_view_permission(request, reading):
+        if reading is None:
             raise Http404
+        if not self.has_view_permission(request, reading):
+            raise PermissionDenied
         cards = drawn_cards(reading)
         pictures = tarot_card_pictures(card.key for card in cards)
         lang = reading.language if reading.language in LANGS else settings.LANGUAGE_CODE

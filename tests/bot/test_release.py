@@ -27,6 +27,7 @@ def test_release_runs_every_step_and_registers_the_webhook(bot_settings, setting
     assert [line for line in out.splitlines() if line.startswith("release:")] == [
         "release: migrate",
         "release: collectstatic",
+        "release: sync_roles",
         "release: sync_schedules",
         "release: set_webhook",
         "release: done",

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "The release step of a deploy: migrate, collect static files, sync the task schedules and register the "
-        "webhook (skipped, with a message, until TELEGRAM_BOT_TOKEN and PUBLIC_URL are set)."
+        "The release step of a deploy: migrate, collect static files, sync the staff roles and the task schedules "
+        "and register the webhook (skipped, with a message, until TELEGRAM_BOT_TOKEN and PUBLIC_URL are set)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         self._step("migrate", interactive=False, verbosity=verbosity)
         if not options["skip_collectstatic"]:
             self._step("collectstatic", interactive=False, verbosity=min(verbosity, 1))
+        self._step("sync_roles", verbosity=verbosity)
         self._step("sync_schedules", verbosity=verbosity)
         self._step("set_webhook", if_configured=True)
         self.stdout.write(self.style.SUCCESS("release: done"))
