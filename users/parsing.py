@@ -325,13 +325,12 @@ def _partial(text: str, today: date) -> DateResult | None:
         if (year, month) > (today.year, today.month):
             return _date_error(ParseError.FUTURE)
         return DateResult(value=None, error=ParseError.NO_DAY, month=month, year=year)
-    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+    for pattern, _day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         for candidate in (text, compact):
             if (match := pattern.fullmatch(candidate)) and _month_number(match[month_group]) is not None:
                 return _date_error(ParseError.NO_YEAR)
-    if match := _NUMERIC_DAY_MONTH.fullmatch(compact):
-        if 1 <= int(match[1]) <= 31 and 1 <= int(match[2]) <= 12:
-            return _date_error(ParseError.NO_YEAR)
+    if (match := _NUMERIC_DAY_MONTH.fullmatch(compact)) and 1 <= int(match[1]) <= 31 and 1 <= int(match[2]) <= 12:
+        return _date_error(ParseError.NO_YEAR)
     return None
 
 

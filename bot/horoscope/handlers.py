@@ -70,6 +70,18 @@ async def horoscope_show(update: Update, context: BotContext, *, sign: str | Non
     await _reply(update, text, keyboard)
 
 
+async def horoscope_tomorrow(update: Update, context: BotContext) -> None:
+    """Tomorrow's horoscope (the user's local date) for their sign, asked for in words."""
+    user = context.user
+    sign = services.user_sign_known(user)
+    if not sign:
+        await _ask_sign(update, context)
+        return
+    today = user_local_date(user)
+    text, keyboard = await sync_to_async(_view)(user, sign, today + timedelta(days=1), today)
+    await _reply(update, text, keyboard)
+
+
 async def horoscope_command(update: Update, context: BotContext) -> None:
     """/horoscope, optionally with a sign: "/horoscope leo", "/horoscope Лев"."""
     word = " ".join(context.args or []).strip().lower()
