@@ -44,7 +44,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (NATAL, _words(r"натал\w*", r"карт[аыуе]\s+рождени\w*", r"natal\w*", r"birth\s+chart", r"гороскоп\s+рождения")),
     (TAROT, _words(r"тар[оа]\w*", r"tarot\w*", r"расклад\w*", r"погада\w*", r"гадани\w*", r"гадать", r"spread")),
-    (HOROSCOPE, _words(_HOROSCOPE_WORDS, r"что\s+меня\s+ж[её]т", r"what'?s\s+in\s+store")),
+    (HOROSCOPE, _words(_HOROSCOPE_WORDS, r"что\s+меня\s+жд[её]т", r"what'?s\s+in\s+store")),
     (PREMIUM, _words(r"премиум\w*", r"premium", r"подписк\w*", r"subscri\w*")),
     (PROFILE, _words(r"профил\w*", r"profile", r"настройк\w*", r"settings")),
     (
