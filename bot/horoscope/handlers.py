@@ -23,6 +23,7 @@ from bot.horoscope import formatting as view
 from bot.horoscope import tasks
 from bot.horoscope import texts as t
 from bot.profile.flow import birth_data_request
+from bot.profile.texts import format_day_month
 from bot.ui import buttons, callback_data
 from horoscopes.astro.constants import SIGNS
 from horoscopes.daily import services
@@ -42,6 +43,8 @@ _DATE_ERRORS: dict[str, object] = {
     ParseError.IMPOSSIBLE_DATE: t.BIRTH_DATE_IMPOSSIBLE,
     ParseError.FUTURE: t.BIRTH_DATE_FUTURE,
     ParseError.TOO_OLD: t.BIRTH_DATE_TOO_OLD,
+    ParseError.NO_DAY: t.BIRTH_DATE_NO_DAY,
+    ParseError.NO_YEAR: t.BIRTH_DATE_NO_YEAR,
 }
 
 
@@ -103,9 +106,12 @@ async def birth_date_message(update: Update, context: BotContext) -> None:
     if not text:
         await _ask_sign(update, context)
         return
-    result = parse_birth_date(text, today=user_local_date(user))
+    result = parse_birth_date(text, today=user_local_date(user), language=user.language)
     if not result.ok:
         problem = _DATE_ERRORS.get(result.error or "", t.BIRTH_DATE_NOT_UNDERSTOOD)
+        if result.error == ParseError.AMBIGUOUS:
+            first, second = (format_day_month(choice, user.language) for choice in result.choices)
+            problem = t.BIRTH_DATE_AMBIGUOUS.format(first=first, second=second)
         keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
         await _reply(update, str(problem), keyboard)
         return

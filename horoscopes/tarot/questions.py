@@ -136,18 +136,20 @@ _CONCERNS: tuple[tuple[Concern, re.Pattern[str]], ...] = (
     ),
 )
 
-_MEDICAL_PROFESSIONS = (
-    r"(?:врач|доктор|медик|медицин|медсестр|медбрат|фармацевт|стоматолог|хирург|педиатр|ветеринар|"
-    r"doctor|nurse|surgeon|medic|dentist|pharmacist|physician|vet\b)\w*"
+_PROFESSIONS = (
+    r"(?:врач|доктор|медик|медицин|медсестр|медбрат|фармацевт|стоматолог|хирург|педиатр|ветеринар|юрист|юрид|"
+    r"адвокат|судь|полицейск|следовател|нотариус|doctor|nurse|surgeon|medic|dentist|pharmacist|physician|vet\b|"
+    r"lawyer|attorney|judge|police|paralegal|law\b)\w*"
 )
-# Choosing medicine as a study or a job is not a health question: "поступать в медицинский", "become a doctor".
-_MEDICINE_AS_CAREER = re.compile(
+# Choosing medicine or law as a study or a job is not a health or legal question: "поступать в медицинский",
+# "учиться на юриста", "become a doctor".
+_PROFESSION_AS_CAREER = re.compile(
     r"(?:стать|становиться|стану|работать|учиться\s+на|выучиться\s+на|поступ\w*\s+(?:в|на)|пойти\s+(?:в|на)|"
     r"професси\w*|карьер\w*|become|becoming|be|work(?:ing)?\s+as|stud(?:y|ying)(?:\s+to\s+be)?|"
     r"train(?:ing)?\s+(?:as|to\s+be)|career\s+(?:as|in)|go\s+to|apply\s+to|get\s+into)\s+"
-    rf"(?:an?\s+|the\s+)?(?:\w+\s+)?{_MEDICAL_PROFESSIONS}"
-    r"|медицинск\w*\s+(?:вуз|университет|институт|колледж|училищ|академи|факультет|образовани)\w*"
-    r"|(?:medical|med)\s+(?:school|college|degree|career|university|student|studies)|pre-?med",
+    rf"(?:an?\s+|the\s+)?(?:\w+\s+)?{_PROFESSIONS}"
+    r"|(?:медицинск|юридическ)\w*\s+(?:вуз|университет|институт|колледж|училищ|академи|факультет|образовани)\w*"
+    r"|(?:medical|med|law|nursing)\s+(?:school|college|degree|career|university|student|studies)|pre-?med",
     re.IGNORECASE,
 )
 
@@ -388,8 +390,8 @@ def question_concern(text: str) -> Concern | None:
     haystack = _searchable(text)
     for concern, pattern in _CONCERNS:
         subjects = (haystack, text.lower())
-        if concern is Concern.MEDICAL:
-            subjects = tuple(_MEDICINE_AS_CAREER.sub(" ", subject) for subject in subjects)
+        if concern in (Concern.MEDICAL, Concern.LEGAL):
+            subjects = tuple(_PROFESSION_AS_CAREER.sub(" ", subject) for subject in subjects)
         if any(pattern.search(subject) for subject in subjects):
             return concern
     return None

@@ -191,9 +191,13 @@ def test_question_topic(question: str, topic: Topic) -> None:
         "Should I become a doctor?",
         "Will I get into medical school?",
         "Is nursing school right for me? Should I become a nurse?",
+        "Стоит ли мне учиться на юриста?",
+        "Поступлю ли я на юридический факультет?",
+        "Should I go to law school?",
+        "Should I become a lawyer?",
     ],
 )
-def test_medicine_as_a_career_is_not_a_medical_question(question: str) -> None:
+def test_medicine_or_law_as_a_career_is_not_a_sensitive_question(question: str) -> None:
     assert question_concern(question) is None
 
 
@@ -204,7 +208,9 @@ def test_medicine_as_a_career_is_not_a_medical_question(question: str) -> None:
         "Что скажет врач о моей болезни?",
         "Should I see a doctor about my pain?",
         "Is my illness serious?",
+        "Нужен ли мне адвокат?",
+        "Should I hire a lawyer for the divorce?",
     ],
 )
-def test_health_questions_still_get_the_careful_answer(question: str) -> None:
-    assert question_concern(question) == Concern.MEDICAL
+def test_health_and_legal_questions_still_get_the_careful_answer(question: str) -> None:
+    assert question_concern(question) in (Concern.MEDICAL, Concern.LEGAL)

@@ -157,3 +157,15 @@ def test_free_text_reaches_the_feature(bot_settings, text: str, language: str, e
 def test_plain_chat_still_gets_the_hint(bot_settings):
     user = TelegramUserFactory(language="ru", onboarded=True, born=True)
     assert "не совсем понял" in Dialog.of(bot_settings, user).send("привет")[0]
+
+
+def test_the_horoscope_sign_question_asks_about_an_ambiguous_english_date(bot_settings):
+    user = TelegramUserFactory(language="en", onboarded=True)
+    kate = Dialog.of(bot_settings, user)
+    kate.send("/horoscope")
+    [answer] = kate.send("05/04/1987")[:1]
+    assert answer.startswith("Is that 4 May or 5 April?")
+    assert kate.user.birth_date is None
+    shown = kate.send("4 May 1987")
+    assert "Taurus" in shown[0]
+    assert kate.user.birth_date == date(1987, 5, 4)
