@@ -375,6 +375,7 @@ def question_clean(text: str | None) -> str:
         text = text[: MAX_QUESTION_LENGTH - 1].rstrip() + "…"
     return text
 
+
 # Words of love only when nothing else is named: "отношения с начальником" are about work.
 _LOVE_WEAK = _patterns(r"отношени", r"чувств", r"relationship", r"feelings?\b")
 
@@ -389,9 +390,9 @@ def question_concern(text: str) -> Concern | None:
         return None
     haystack = _searchable(text)
     for concern, pattern in _CONCERNS:
-        subjects = (haystack, text.lower())
+        subjects = [haystack, text.lower()]
         if concern in (Concern.MEDICAL, Concern.LEGAL):
-            subjects = tuple(_PROFESSION_AS_CAREER.sub(" ", subject) for subject in subjects)
+            subjects = [_PROFESSION_AS_CAREER.sub(" ", subject) for subject in subjects]
         if any(pattern.search(subject) for subject in subjects):
             return concern
     return None
