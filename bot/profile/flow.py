@@ -598,6 +598,10 @@ async def moment_callback(update: Update, context: BotContext) -> None:
 async def moment_message(update: Update, context: BotContext) -> None:
     """Text while the clock-change question is open: another time replaces the impossible one."""
     text = update.effective_message.text
+    if text and is_unknown_answer(text):
+        # As the "I don't know" button under this question.
+        await _apply(update, context, "time", {"time_unknown": True})
+        return
     if not text or not parse_time(text).ok:
         await send(update, t.MOMENT_USE_BUTTONS)
         return

@@ -8,6 +8,7 @@ import pytest
 from bot.menu.intents import intent_of
 from tests.driver import Dialog
 from tests.factories import TelegramUserFactory
+from tests.users.test_profile import member, moscow
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,13 @@ def test_the_horoscope_sign_question_asks_about_an_ambiguous_english_date(bot_se
     shown = kate.send("4 May 1987")
     assert "Taurus" in shown[0]
     assert kate.user.birth_date == date(1987, 5, 4)
+
+
+def test_typed_dont_know_under_the_clock_change_question_is_the_button(bot_settings):
+    maria = member(bot_settings, chat_id=7_200_000_010, birth_date=date(1990, 9, 30), place=moscow())
+    maria.press_data("pf:time")
+    [question] = maria.send("в половине третьего ночи")
+    assert "перевели назад" in question
+    maria.send("не помню")
+    user = maria.user
+    assert user.birth_time_unknown and user.birth_time is None and user.state == ""
