@@ -43,7 +43,8 @@ FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, cor
 ROUTES = Routes(
     menu={
         "horoscope": horoscope.horoscope_show,
-        intents.HOROSCOPE_TOMORROW: horoscope.horoscope_tomorrow,
+        intents.HOROSCOPE: horoscope.horoscope_asked,
+        intents.HOROSCOPE_TOMORROW: horoscope.horoscope_asked,
         intents.TAROT_DAY: tarot.tarot_day,
         "tarot": tarot.tarot_menu,
         "natal": natal.natal_show,

@@ -22,6 +22,7 @@ from bot.context import BotContext
 from bot.horoscope import formatting as view
 from bot.horoscope import tasks
 from bot.horoscope import texts as t
+from bot.menu import intents
 from bot.profile.flow import birth_data_request
 from bot.profile.texts import format_day_month
 from bot.ui import buttons, callback_data
@@ -73,16 +74,18 @@ async def horoscope_show(update: Update, context: BotContext, *, sign: str | Non
     await _reply(update, text, keyboard)
 
 
-async def horoscope_tomorrow(update: Update, context: BotContext) -> None:
-    """Tomorrow's horoscope (the user's local date) for their sign, asked for in words."""
+async def horoscope_asked(update: Update, context: BotContext) -> None:
+    """A horoscope asked for in words: for the sign named or the user's own, today or tomorrow."""
     user = context.user
-    sign = services.user_sign_known(user)
+    text = update.effective_message.text
+    sign = intents.sign_named(text) or services.user_sign_known(user)
     if not sign:
         await _ask_sign(update, context)
         return
     today = user_local_date(user)
-    text, keyboard = await sync_to_async(_view)(user, sign, today + timedelta(days=1), today)
-    await _reply(update, text, keyboard)
+    day = today + timedelta(days=1) if intents.intent_of(text) == intents.HOROSCOPE_TOMORROW else today
+    view_text, keyboard = await sync_to_async(_view)(user, sign, day, today)
+    await _reply(update, view_text, keyboard)
 
 
 async def horoscope_command(update: Update, context: BotContext) -> None:

@@ -7,7 +7,8 @@ None when the text names nothing we have. Plain words in, a name out: no Telegra
 import re
 import unicodedata
 
-HOROSCOPE = "horoscope"
+# A horoscope asked for in words (maybe for a sign, maybe for tomorrow), unlike the menu's "horoscope".
+HOROSCOPE = "horoscope_asked"
 HOROSCOPE_TOMORROW = "horoscope_tomorrow"
 TAROT = "tarot"
 TAROT_DAY = "tarot_day"
@@ -70,3 +71,32 @@ def intent_of(text: str | None) -> str | None:
                 return HOROSCOPE_TOMORROW
             return intent
     return None
+
+
+# Sign names in any case a sentence puts them in: "гороскоп для льва", "для рыб", "horoscope leo".
+_SIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (sign, _words(pattern))
+    for sign, pattern in (
+        ("aries", r"овен|овн\w*|aries"),
+        ("taurus", r"телец|тельц\w*|taurus"),
+        ("gemini", r"близнец\w*|gemini"),
+        ("cancer", r"рак(?:а|у|ом|е|и|ов|ам)?(?!\w)|cancer"),
+        ("leo", r"лев(?!\w)|льв(?:а|у|ом|е|ы|ов|ам)(?!\w)|leo(?!\w)"),
+        ("virgo", r"дев(?:а|ы|е|у|ой|ам)(?!\w)|virgo"),
+        ("libra", r"вес(?:ы|ов|ам|ах)(?!\w)|libra"),
+        ("scorpio", r"скорпион\w*|scorpio\w*"),
+        ("sagittarius", r"стрелец|стрельц\w*|sagittari\w*"),
+        ("capricorn", r"козерог\w*|capricorn\w*"),
+        ("aquarius", r"водоле\w*|aquari\w*"),
+        ("pisces", r"рыб(?:ы|а|ам|ах|ами)?(?!\w)|pisces"),
+    )
+)
+
+
+def sign_named(text: str | None) -> str | None:
+    """The one zodiac sign a short text names ("гороскоп для льва"), or None (none, or several)."""
+    if not text or len(text) > MAX_REQUEST_LENGTH:
+        return None
+    folded = _fold(text)
+    named = {sign for sign, pattern in _SIGN_WORDS if pattern.search(folded)}
+    return named.pop() if len(named) == 1 else None

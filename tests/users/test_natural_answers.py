@@ -5,7 +5,7 @@ from datetime import date, time
 
 import pytest
 
-from bot.menu.intents import intent_of
+from bot.menu.intents import intent_of, sign_named
 from tests.driver import Dialog
 from tests.factories import TelegramUserFactory
 from tests.users.test_profile import member, moscow
@@ -88,11 +88,11 @@ FREE_TEXT: list[tuple[str, str | None]] = [
     ("что меня ждёт завтра по гороскопу", "horoscope_tomorrow"),
     ("horoscope for tomorrow", "horoscope_tomorrow"),
     ("tomorrow's horoscope", "horoscope_tomorrow"),
-    ("гороскоп", "horoscope"),
-    ("Мой гороскоп на сегодня", "horoscope"),
-    ("что меня ждет сегодня", "horoscope"),
-    ("horoscope", "horoscope"),
-    ("today's horoscope please", "horoscope"),
+    ("гороскоп", "horoscope_asked"),
+    ("Мой гороскоп на сегодня", "horoscope_asked"),
+    ("что меня ждет сегодня", "horoscope_asked"),
+    ("horoscope", "horoscope_asked"),
+    ("today's horoscope please", "horoscope_asked"),
     ("таро", "tarot"),
     ("Таро!", "tarot"),
     ("погадай мне", "tarot"),
@@ -126,6 +126,26 @@ FREE_TEXT: list[tuple[str, str | None]] = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("гороскоп для льва", "leo"),
+        ("Гороскоп Лев", "leo"),
+        ("гороскоп для рыб на завтра", "pisces"),
+        ("гороскоп для девы", "virgo"),
+        ("что ждёт Скорпиона завтра", "scorpio"),
+        ("гороскоп для тельца", "taurus"),
+        ("horoscope leo", "leo"),
+        ("Pisces horoscope for tomorrow", "pisces"),
+        ("гороскоп", None),
+        ("совместимость рыбы и скорпион", None),
+        ("гороскоп на завтра", None),
+    ],
+)
+def test_the_sign_a_request_names(text: str, sign: str | None) -> None:
+    assert sign_named(text) == sign
+
+
 @pytest.mark.parametrize(("text", "intent"), FREE_TEXT)
 def test_free_text_intents(text: str, intent: str | None) -> None:
     assert intent_of(text) == intent
@@ -136,6 +156,8 @@ def test_free_text_intents(text: str, intent: str | None) -> None:
     [
         ("гороскоп на завтра", "ru", "◀️ Сегодня"),
         ("horoscope", "en", "Tomorrow ▶️"),
+        ("гороскоп для рыб на завтра", "ru", "Рыбы"),
+        ("horoscope leo", "en", "Leo"),
         ("таро", "ru", "🌅 Карта дня"),
         ("tarot", "en", "🌅 Card of the day"),
         ("карта дня", "ru", "card"),
