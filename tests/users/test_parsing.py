@@ -562,3 +562,15 @@ def test_natural_times(text: str, expected: time | None) -> None:
 )
 def test_typed_dont_know(text: str, unknown: bool) -> None:
     assert is_unknown_answer(text) is unknown
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join), st.sampled_from(["ru", "en"]))
+def test_every_answer_is_consistent_in_both_languages(text: str, language: str) -> None:
+    result = parse_birth_date(text, today=TODAY, language=language)
+    assert (result.value is None) != (result.error is None)
+    for choice in result.choices:
+        assert date(1900, 1, 1) <= choice <= TODAY
+    assert (len(result.choices) == 2) == (result.error == ParseError.AMBIGUOUS)
+    if result.error == ParseError.NO_DAY:
+        assert result.month is not None and 1 <= result.month <= 12
+        assert result.year is not None and 1900 <= result.year <= TODAY.year
