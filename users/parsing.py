@@ -151,10 +151,10 @@ _MERIDIEM = re.compile(
     r"in the morning|in the afternoon|in the evening|at night)\.?$"
 )
 _TIME_PREFIX = re.compile(r"^(?:в|во|at|~) ?")
-# Words that only say the time is not exact: "около 7 утра", "примерно в 19", "around 7pm", "7ish".
+# Words that only say how exact the time is: "около 7 утра", "примерно в 19", "ровно в полдень", "7ish".
 _APPROXIMATE = re.compile(
-    r"^(?:(?:около|примерно|приблизительно|ориентировочно|где-?\s?то|в районе|часов|часу|"
-    r"around|about|approximately|approx\.?|roughly|circa|ca\.|~|≈)\s*)+"
+    r"^(?:(?:около|примерно|приблизительно|ориентировочно|где-?\s?то|в районе|часов|часу|ровно|"
+    r"around|about|approximately|approx\.?|roughly|circa|ca\.|exactly|~|≈)\s*)+"
 )
 _APPROXIMATE_TAIL = re.compile(r"(?:\s*(?:,?\s*примерно|,?\s*или около того|,?\s*or so|-?ish|,?\s*approx\.?))+$")
 _OCLOCK = re.compile(r"\s*o'?clock$")
@@ -220,9 +220,11 @@ _UNKNOWN_TAIL = re.compile(
 )
 _TIME_WORDS: dict[str, time] = {
     "полдень": time(12, 0),
+    "полудня": time(12, 0),
     "noon": time(12, 0),
     "midday": time(12, 0),
     "полночь": time(0, 0),
+    "полуночи": time(0, 0),
     "midnight": time(0, 0),
 }
 
