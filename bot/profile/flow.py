@@ -439,6 +439,7 @@ async def _apply(update: Update, context: BotContext, step: str, changes: dict, 
         await send(update, t.DATE_ERRORS["unrecognised"] if step == "date" else t.TIME_ERROR)
         return
     data.pop("pending", None)
+    data.pop("month_year", None)
     await _confirm(update, context, step, data, moment_chosen=fold is not None)
     if step != "date":
         await _sign_follow_up(update, context, sign_before)

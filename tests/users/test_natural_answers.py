@@ -202,3 +202,13 @@ def test_typed_dont_know_under_the_clock_change_question_is_the_button(bot_setti
     maria.send("не помню")
     user = maria.user
     assert user.birth_time_unknown and user.birth_time is None and user.state == ""
+
+
+def test_the_month_and_year_are_forgotten_once_the_date_is_saved(bot_settings):
+    olga = newcomer(bot_settings, chat_id=7_200_000_011, language="ru")
+    olga.send("в мае 1987")
+    assert olga.user.state_data.get("month_year") == [5, 1987]
+    olga.send("5-го")
+    user = olga.user
+    assert user.birth_date == date(1987, 5, 5)
+    assert "month_year" not in (user.state_data or {})
