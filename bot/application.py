@@ -16,7 +16,7 @@ from bot import common
 from bot.context import ROUTES_KEY, BotContext
 from bot.horoscope import handlers as horoscope
 from bot.menu import handlers as core
-from bot.menu import keyboards
+from bot.menu import intents, keyboards
 from bot.natal import handlers as natal
 from bot.onboarding import handlers as onboarding
 from bot.premium import handlers as payments
@@ -43,6 +43,9 @@ FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, cor
 ROUTES = Routes(
     menu={
         "horoscope": horoscope.horoscope_show,
+        intents.HOROSCOPE: horoscope.horoscope_asked,
+        intents.HOROSCOPE_TOMORROW: horoscope.horoscope_asked,
+        intents.TAROT_DAY: tarot.tarot_day,
         "tarot": tarot.tarot_menu,
         "natal": natal.natal_show,
         "premium": payments.premium_command,

@@ -23,7 +23,10 @@ USER_CONTENT = NEW_MESSAGE & ~filters.StatusUpdate.ALL & ~filters.SUCCESSFUL_PAY
 
 @dataclass(frozen=True)
 class Routes:
-    """menu: menu action -> section; states: TelegramUser.state -> next message; resume: key -> continuation."""
+    """menu: menu action -> section; states: TelegramUser.state -> next message; resume: key -> continuation.
+
+    `menu` also holds the extra actions a free text can name (bot.menu.intents): tomorrow, the card of the day.
+    """
 
     menu: Mapping[str, Handler]
     states: Mapping[str, Handler]

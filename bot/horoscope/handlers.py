@@ -22,7 +22,9 @@ from bot.context import BotContext
 from bot.horoscope import formatting as view
 from bot.horoscope import tasks
 from bot.horoscope import texts as t
+from bot.menu import intents
 from bot.profile.flow import birth_data_request
+from bot.profile.texts import format_day_month
 from bot.ui import buttons, callback_data
 from horoscopes.astro.constants import SIGNS
 from horoscopes.daily import services
@@ -42,6 +44,8 @@ _DATE_ERRORS: dict[str, object] = {
     ParseError.IMPOSSIBLE_DATE: t.BIRTH_DATE_IMPOSSIBLE,
     ParseError.FUTURE: t.BIRTH_DATE_FUTURE,
     ParseError.TOO_OLD: t.BIRTH_DATE_TOO_OLD,
+    ParseError.NO_DAY: t.BIRTH_DATE_NO_DAY,
+    ParseError.NO_YEAR: t.BIRTH_DATE_NO_YEAR,
 }
 
 
@@ -70,6 +74,20 @@ async def horoscope_show(update: Update, context: BotContext, *, sign: str | Non
     await _reply(update, text, keyboard)
 
 
+async def horoscope_asked(update: Update, context: BotContext) -> None:
+    """A horoscope asked for in words: for the sign named or the user's own, today or tomorrow."""
+    user = context.user
+    text = update.effective_message.text
+    sign = intents.sign_named(text) or services.user_sign_known(user)
+    if not sign:
+        await _ask_sign(update, context)
+        return
+    today = user_local_date(user)
+    day = today + timedelta(days=1) if intents.intent_of(text) == intents.HOROSCOPE_TOMORROW else today
+    view_text, keyboard = await sync_to_async(_view)(user, sign, day, today)
+    await _reply(update, view_text, keyboard)
+
+
 async def horoscope_command(update: Update, context: BotContext) -> None:
     """/horoscope, optionally with a sign: "/horoscope leo", "/horoscope Лев"."""
     word = " ".join(context.args or []).strip().lower()
@@ -91,9 +109,12 @@ async def birth_date_message(update: Update, context: BotContext) -> None:
     if not text:
         await _ask_sign(update, context)
         return
-    result = parse_birth_date(text, today=user_local_date(user))
+    result = parse_birth_date(text, today=user_local_date(user), language=user.language)
     if not result.ok:
         problem = _DATE_ERRORS.get(result.error or "", t.BIRTH_DATE_NOT_UNDERSTOOD)
+        if result.error == ParseError.AMBIGUOUS:
+            first, second = (format_day_month(choice, user.language) for choice in result.choices)
+            problem = t.BIRTH_DATE_AMBIGUOUS.format(first=first, second=second)
         keyboard = view.signs_keyboard(action=view.MINE, day=None, back_sign=None, language=user.language)
         await _reply(update, str(problem), keyboard)
         return

@@ -35,6 +35,12 @@ BIRTH_DATE_NOT_UNDERSTOOD = _(
 BIRTH_DATE_IMPOSSIBLE = _("There is no such date in the calendar. Please check the day and month.")
 BIRTH_DATE_FUTURE = _("That date has not come yet. Please send your birth date.")
 BIRTH_DATE_TOO_OLD = _("That date is too long ago. Please check the year.")
+BIRTH_DATE_AMBIGUOUS = _(
+    "Is that {first} or {second}? Please write the month in words, for example 15 March 1990, or choose your sign "
+    "below."
+)
+BIRTH_DATE_NO_DAY = _("Please add the day, for example 15 March 1990, or choose your sign below.")
+BIRTH_DATE_NO_YEAR = _("Please add the year, for example 15 March 1990, or choose your sign below.")
 OUT_OF_DATE = _("That horoscope is no longer current: here is today's.")
 
 PERSONAL_OFFER = _(

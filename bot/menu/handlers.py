@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import routing
 from bot.context import BotContext
-from bot.menu import keyboards, texts
+from bot.menu import intents, keyboards, texts
 from bot.ui import callback_data
 from users.services import user_set_language, user_state_set
 
@@ -56,11 +56,19 @@ async def menu_message(update: Update, context: BotContext) -> None:
 
 
 async def state_or_unknown_message(update: Update, context: BotContext) -> None:
-    """Hand the message to the question the user was asked, or answer with a hint and the menu."""
+    """Hand the message to the question the user was asked, or to the feature it names, or answer with a hint."""
     state = context.user.state if context.user else ""
     handler = context.routes.states.get(state) if state else None
     if handler is not None:
         await handler(update, context)
+        return
+    intent = intents.intent_of(update.effective_message.text) if context.db_user is not None else None
+    if intent == intents.COMPATIBILITY:
+        await update.effective_message.reply_text(str(texts.COMPATIBILITY_SOON), reply_markup=keyboards.main_menu())
+        return
+    feature = context.routes.menu.get(intent) if intent else None
+    if feature is not None:
+        await feature(update, context)
         return
     await update.effective_message.reply_text(str(texts.NOT_UNDERSTOOD), reply_markup=keyboards.main_menu())
 

@@ -26,6 +26,10 @@ CHOOSE_LANGUAGE = _("Choose the language / Выберите язык")
 LANGUAGE_CHANGED = _("Done: I will speak English now.")
 
 SECTION_SOON = _("This section is opening soon. Meanwhile, the rest of the menu is at your service.")
+COMPATIBILITY_SOON = _(
+    "I cannot read compatibility yet. Meanwhile, 🔮 Horoscope shows today's forecast for any sign, "
+    "and 🃏 Tarot can take a question about your relationship."
+)
 NOT_UNDERSTOOD = _("I did not quite get that. Please use the menu below or /help.")
 BUTTON_OUTDATED = _("This button is no longer active. Here is the menu.")
 ERROR = _("Sorry, something went wrong on my side. I have noted it; please try again in a minute.")

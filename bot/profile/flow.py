@@ -7,6 +7,7 @@ natal chart, the personal horoscope.
 """
 
 import asyncio
+import calendar
 import contextlib
 import html
 import re
@@ -37,7 +38,7 @@ from horoscopes.astro.constants import SIGN_ELEMENT
 from horoscopes.names import ELEMENT_NAMES, SIGN_NAMES, name, sign_date_range_text
 from users.birth import MomentStatus, sun_signs_possible
 from users.models import TelegramUser
-from users.parsing import parse_birth_date, parse_time
+from users.parsing import ParseError, is_unknown_answer, parse_birth_date, parse_time
 from users.places import Place, PlaceIndex, PlaceMatch, get_index
 from users.places.text import fold
 from users.selectors import (
@@ -70,6 +71,7 @@ FLOW_STATES = (STATE_DATE, STATE_TIME, STATE_PLACE, STATE_MOMENT, STATE_TZ, STAT
 
 # Callback data prefixes of this module, and their actions.
 CB_FLOW = "bd"  # bd:unknown, bd:skip, bd:cancel, bd:again
+CB_DATE_PICK = "bdp"  # bdp:<YYYYMMDD>, one reading of an ambiguous date
 CB_PLACE = "bp"  # bp:<geoname id>
 CB_MOMENT = "bm"  # bm:<0|1>
 CB_TZ = "ctz"  # ctz:<geoname id>, ctz:ask
@@ -101,6 +103,8 @@ NOTIFY_CHOICES = (time(7), time(8), time(9), time(10), time(12), time(21))
 # A typed name is taken without asking when it beats every other place of that name this many times over.
 DOMINANT_POPULATION = 20
 QUERY_ECHO_CHARS = 40
+# The day alone, after a month and year: "15", "15th", "15-го".
+_DAY_ONLY = re.compile(r"([0-9]{1,2})(?:-?(?:го|е|st|nd|rd|th))?\.?")
 
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
@@ -232,7 +236,54 @@ async def birth_date_message(update: Update, context: BotContext) -> None:
     if not text:
         await send(update, t.DATE_NOT_TEXT)
         return
-    result = parse_birth_date(text, today=user_local_date(context.user))
+    data = dict(context.user.state_data or {})
+    today = user_local_date(context.user)
+    month_year = data.get("month_year")
+    if month_year and (day := _DAY_ONLY.fullmatch(text.strip())):
+        # The month and year came in the previous message; this is the day.
+        text = f"{day[1]}.{month_year[0]}.{month_year[1]}"
+    result = parse_birth_date(text, today=today, language=context.language)
+    if result.error == ParseError.AMBIGUOUS:
+        first, second = result.choices
+        lang = context.language
+        markup = InlineKeyboardMarkup(
+            [[buttons.callback(t.format_date(c, lang), CB_DATE_PICK, c.strftime("%Y%m%d")) for c in (first, second)]]
+        )
+        await send(
+            update,
+            t.DATE_AMBIGUOUS.format(first=t.format_day_month(first, lang), second=t.format_day_month(second, lang)),
+            markup,
+        )
+        return
+    if result.error == ParseError.NO_DAY and result.month and result.year:
+        await state_set(context, context.user.state, {**data, "month_year": [result.month, result.year]})
+        await send(
+            update, t.DATE_ASK_DAY.format(month=t.format_month_year(result.month, result.year, context.language))
+        )
+        return
+    if result.error == ParseError.IMPOSSIBLE_DATE and result.day and result.month and result.year:
+        days = calendar.monthrange(result.year, result.month)[1]
+        written = t.format_impossible_date(result.day, result.month, result.year, context.language)
+        await send(update, t.DATE_NO_SUCH_DAY.format(date=written, days=days))
+        return
+    if not result.ok:
+        await send(update, t.DATE_ERRORS.get(result.error or "", t.DATE_ERRORS["unrecognised"]))
+        return
+    await _apply(update, context, "date", {"birth_date": result.value})
+
+
+async def birth_date_pick_callback(update: Update, context: BotContext) -> None:
+    """One of the two readings of an ambiguous numeric date (bdp:<YYYYMMDD>)."""
+    values = await callback_values(update, context, (STATE_DATE,))
+    if values is None:
+        return
+    try:
+        chosen = datetime.strptime(values[0] if values else "", "%Y%m%d").date()
+    except ValueError:
+        await send(update, t.ASK_DATE)
+        return
+    # Forged data is checked like a typed date.
+    result = parse_birth_date(chosen.isoformat(), today=user_local_date(context.user))
     if not result.ok:
         await send(update, t.DATE_ERRORS.get(result.error or "", t.DATE_ERRORS["unrecognised"]))
         return
@@ -244,6 +295,10 @@ async def birth_time_message(update: Update, context: BotContext) -> None:
     text = update.effective_message.text
     if not text:
         await send(update, t.TIME_NOT_TEXT)
+        return
+    if is_unknown_answer(text):
+        # Typed "don't know" is the "I don't know" button.
+        await _apply(update, context, "time", {"time_unknown": True})
         return
     result = parse_time(text)
     if not result.ok:
@@ -384,6 +439,7 @@ async def _apply(update: Update, context: BotContext, step: str, changes: dict, 
         await send(update, t.DATE_ERRORS["unrecognised"] if step == "date" else t.TIME_ERROR)
         return
     data.pop("pending", None)
+    data.pop("month_year", None)
     await _confirm(update, context, step, data, moment_chosen=fold is not None)
     if step != "date":
         await _sign_follow_up(update, context, sign_before)
@@ -543,6 +599,10 @@ async def moment_callback(update: Update, context: BotContext) -> None:
 async def moment_message(update: Update, context: BotContext) -> None:
     """Text while the clock-change question is open: another time replaces the impossible one."""
     text = update.effective_message.text
+    if text and is_unknown_answer(text):
+        # As the "I don't know" button under this question.
+        await _apply(update, context, "time", {"time_unknown": True})
+        return
     if not text or not parse_time(text).ok:
         await send(update, t.MOMENT_USE_BUTTONS)
         return
@@ -784,6 +844,7 @@ def register(application: Application) -> None:
         application.add_handler(CallbackQueryHandler(handler, pattern=callback_data.pattern(prefix, action)))
     for prefix, handler in (
         (CB_PLACE, birth_place_callback),
+        (CB_DATE_PICK, birth_date_pick_callback),
         (CB_MOMENT, moment_callback),
         (CB_TZ, tz_callback),
         (CB_NOTIFY, notify_callback),

@@ -34,8 +34,12 @@ DATE_ERRORS = {
     ),
     "future": _("That date has not come yet 🙂 Please send your birth date, for example 15.03.1990."),
     "too_old": _("I can take birth dates from 1900 on. Please check the year."),
+    "no_year": _("Please add the year of birth, for example 15.03.1990."),
     "unrecognised": _("I could not find a date in that. Please write it like 15.03.1990, 15 March 1990 or 1990-03-15."),
 }
+DATE_AMBIGUOUS = _("Did you mean {first} or {second}?")
+DATE_ASK_DAY = _("Got it: {month}. Which day? Send just the number, for example 15.")
+DATE_NO_SUCH_DAY = _("There is no {date}: that month has {days} days. Please check the day.")
 DATE_NOT_TEXT = _("Please send your birth date as a text message, for example 15.03.1990.")
 SIGN_REVEAL = _("{emoji} Your sign is <b>{sign}</b> ({dates}).\nElement: {element}.")
 SIGN_UNDECIDED = _(
@@ -151,3 +155,23 @@ def format_date(value: date, lang: str) -> str:
 def format_time(value: time) -> str:
     """A wall-clock time as HH:MM."""
     return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_day_month(value: date, lang: str) -> str:
+    """A day and month in words, the way the ambiguous date question names them: "4 May", "4 мая"."""
+    with translation.override(lang):
+        return dateformat.format(value, pgettext("day and month", "j F"))
+
+
+def format_month_year(month: int, year: int, lang: str) -> str:
+    """A month and year in words: "May 1987", "май 1987"."""
+    with translation.override(lang):
+        text = dateformat.format(date(year, month, 1), pgettext("month and year", "F Y"))
+    # Django names Russian months with a capital letter; inside a sentence they are lower case.
+    return text if lang == "en" else text.lower()
+
+
+def format_impossible_date(day: int, month: int, year: int, lang: str) -> str:
+    """A day that its month does not have, in words: "31 February 1990"."""
+    with translation.override(lang):
+        return f"{day} " + dateformat.format(date(year, month, 1), pgettext("month of a date", "E Y"))

@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .deck import LANGS, SPREADS, Card
+from .deck import AREAS, LANGS, SPREADS, Card
+from .questions import TOPIC_AREA, Topic, question_topic
 from .shuffle import DrawnCard
 
 REVERSED_LABEL = pgettext_lazy("tarot card", "reversed")
@@ -32,6 +34,13 @@ _OPENERS_OPEN = (
 _AREA_NOTE = {
     "love": _("I read the cards in the light of love and relationships."),
     "work": _("I read the cards in the light of work and money."),
+}
+_TOPIC_NOTE = {
+    Topic.LOVE: _AREA_NOTE["love"],
+    Topic.STUDY: _("I read the cards in the light of study and the career it leads to."),
+    Topic.CAREER: _("I read the cards in the light of work and career."),
+    Topic.MONEY: _("I read the cards in the light of money and finances."),
+    Topic.FAMILY: _("I read the cards in the light of family and home."),
 }
 _QUESTION = _("Your question: “{question}”")
 _SUMMARY = _("✨ Summary")
@@ -55,8 +64,64 @@ _REVERSED_MANY = _(
 )
 _REVERSED_SOME = _("The reversed cards ({names}) show where the energy is stuck and needs attention.")
 _REVERSED_ONE = _("The reversed card ({names}) shows where the energy is stuck and needs attention.")
-_ADVICE_UPRIGHT = _("What to lean on: {words}.")
-_ADVICE_REVERSED = _("What to pay attention to: {words}.")
+# Advice is written here, never taken from the card's keywords: those describe a situation ("rivalry,
+# disputes"), and a list of them read as a recommendation. Each suit (or the major arcana), orientation and
+# area has one constructive piece of advice.
+_ADVICE = _("Advice ({card}): {advice}")
+_ADVICE_BANK: dict[tuple[str, bool], dict[str, Promise]] = {
+    ("major", False): {
+        "general": _("Treat this as a turning point: name the one step that depends on you and take it calmly."),
+        "love": _("Let the relationship grow honestly: say what matters to you and listen to the answer."),
+        "work": _(
+            "Look at the bigger picture: choose the goal that will still matter in a year and take a step towards it."
+        ),
+    },
+    ("wands", False): {
+        "general": _("Put your energy into one clear goal and take the first practical step today."),
+        "love": _("Show your interest openly and warmly: a sincere gesture says more than waiting."),
+        "work": _("Take the initiative on the task you care about most and find allies who share the idea."),
+    },
+    ("cups", False): {
+        "general": _("Trust your feelings and share them with someone close to you."),
+        "love": _("Be gentle and open: a kind word and attention to the other person's feelings bring you closer."),
+        "work": _("Work with people you trust and choose tasks that bring you joy as well as results."),
+    },
+    ("swords", False): {
+        "general": _("Think things through, speak honestly and calmly, and decide one question at a time."),
+        "love": _("Talk openly and kindly: a calm, honest conversation clears the air."),
+        "work": _("Rely on facts and clear plans; put your arguments calmly and in writing."),
+    },
+    ("pentacles", False): {
+        "general": _("Take small, steady steps: patience and care for the practical side pay off."),
+        "love": _("Show care through deeds: reliability and everyday attention strengthen the bond."),
+        "work": _("Plan your budget and time carefully and keep building step by step."),
+    },
+    ("major", True): {
+        "general": _("Slow down and take stock: rest, then begin again from what you can change."),
+        "love": _("Give yourselves time: talk about what has changed and look for what you both want now."),
+        "work": _("Review your plans without haste: what needs to change is a chance to set a better course."),
+    },
+    ("wands", True): {
+        "general": _("Restore your strength before pushing on: rest, then pick one goal and return to it."),
+        "love": _("Let emotions settle before acting: patience and a warm word help more than haste."),
+        "work": _("Spread your energy wisely: finish what you have begun and agree calmly on roles with others."),
+    },
+    ("cups", True): {
+        "general": _("Take care of your own feelings: rest, do something kind for yourself and talk to a friend."),
+        "love": _("Be honest with yourself about what you feel, and share it gently."),
+        "work": _("Find again what you enjoy in your work, and ask for support when you need it."),
+    },
+    ("swords", True): {
+        "general": _("Give yourself time to think and choose kind words: clarity comes step by step."),
+        "love": _("Choose a quiet moment for an honest, gentle talk, and listen without hurrying."),
+        "work": _("Check the facts once more and look for a solution that suits everyone."),
+    },
+    ("pentacles", True): {
+        "general": _("Put your practical affairs in order: a simple plan and small steps bring back stability."),
+        "love": _("Balance giving and receiving, and show care in small everyday things."),
+        "work": _("Review your spending and priorities calmly: steady work brings results back."),
+    },
+}
 _CLOSING = _("The cards show tendencies, not a verdict: the choice is always yours.")
 
 
@@ -116,13 +181,21 @@ def _summary(drawn: Sequence[DrawnCard], deck: Mapping[str, Card], lang: str) ->
     return lines
 
 
-def advice_line(*, drawn: Sequence[DrawnCard], deck: Mapping[str, Card], lang: str) -> str:
-    """What to lean on (or watch for), from the keywords of the spread's last card, as plain text."""
+def advice_line(*, drawn: Sequence[DrawnCard], deck: Mapping[str, Card], lang: str, area: str = "general") -> str:
+    """One constructive piece of advice from the spread's last card (its suit and orientation), as plain text."""
     last = drawn[-1]
-    words = deck[last.key].keyword_list(reversed=last.reversed, lang=lang)[:3]
-    bank = _ADVICE_REVERSED if last.reversed else _ADVICE_UPRIGHT
+    card = deck[last.key]
+    advice = _ADVICE_BANK[(card.suit or "major", last.reversed)][area if area in AREAS else "general"]
     with translation.override(lang):
-        return bank.format(words=", ".join(words))
+        return _ADVICE.format(card=card.name[lang], advice=advice)
+
+
+def _area_note(area: str, question: str) -> str:
+    """The opening's note on what the cards are read for: the question's topic when it agrees with the area."""
+    topic = question_topic(question)
+    if TOPIC_AREA[topic] == area and topic in _TOPIC_NOTE:
+        return f" {_TOPIC_NOTE[topic]}"
+    return f" {_AREA_NOTE[area]}" if area in _AREA_NOTE else ""
 
 
 def interpret_offline(
@@ -164,7 +237,7 @@ def _reading(
     if question:
         intro.append(f"<i>{_e(_QUESTION.format(question=question))}</i>")
     opener = str(rng.choice(_OPENERS_QUESTION if question else _OPENERS_OPEN))
-    intro.append(_e(opener + (f" {_AREA_NOTE[area]}" if area in _AREA_NOTE else "")))
+    intro.append(_e(opener + _area_note(area, question)))
     parts.append("\n".join(intro))
 
     for item in ordered:
@@ -177,7 +250,7 @@ def _reading(
         parts.append(f"{header}\n<i>{_e(position.description[lang])}</i>\n{_e(body)}")
 
     summary = _summary(ordered, deck, lang)
-    summary.append(advice_line(drawn=ordered, deck=deck, lang=lang))
+    summary.append(advice_line(drawn=ordered, deck=deck, lang=lang, area=area))
     observations = " ".join(_e(line) for line in summary[:-1])
     parts.append(f"<b>{_e(str(_SUMMARY))}</b>\n{observations}\n{_e(summary[-1])}")
     parts.append(f"<i>{_e(str(_CLOSING))}</i>")

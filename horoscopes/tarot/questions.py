@@ -136,61 +136,174 @@ _CONCERNS: tuple[tuple[Concern, re.Pattern[str]], ...] = (
     ),
 )
 
-_AREAS: dict[str, re.Pattern[str]] = {
-    "love": _patterns(
+_PROFESSIONS = (
+    r"(?:врач|доктор|медик|медицин|медсестр|медбрат|фармацевт|стоматолог|хирург|педиатр|ветеринар|юрист|юрид|"
+    r"адвокат|судь|полицейск|следовател|нотариус|doctor|nurse|surgeon|medic|dentist|pharmacist|physician|vet\b|"
+    r"lawyer|attorney|judge|police|paralegal|law\b)\w*"
+)
+# Choosing medicine or law as a study or a job is not a health or legal question: "поступать в медицинский",
+# "учиться на юриста", "become a doctor".
+_PROFESSION_AS_CAREER = re.compile(
+    r"(?:стать|становиться|стану|работать|учиться\s+на|выучиться\s+на|поступ\w*\s+(?:в|на)|пойти\s+(?:в|на)|"
+    r"професси\w*|карьер\w*|become|becoming|be|work(?:ing)?\s+as|stud(?:y|ying)(?:\s+to\s+be)?|"
+    r"train(?:ing)?\s+(?:as|to\s+be)|career\s+(?:as|in)|go\s+to|apply\s+to|get\s+into)\s+"
+    rf"(?:an?\s+|the\s+)?(?:\w+\s+)?{_PROFESSIONS}"
+    r"|(?:медицинск|юридическ)\w*\s+(?:вуз|университет|институт|колледж|училищ|академи|факультет|образовани)\w*"
+    r"|(?:medical|med|law|nursing)\s+(?:school|college|degree|career|university|student|studies)|pre-?med",
+    re.IGNORECASE,
+)
+
+
+class Topic(enum.StrEnum):
+    """What a question is about; it picks the card meanings (through its area) and the reading's opening note."""
+
+    LOVE = "love"
+    FAMILY = "family"
+    STUDY = "study"
+    CAREER = "career"
+    MONEY = "money"
+    GENERAL = "general"
+
+
+# Card meanings exist for three areas; each topic reads the meanings of one of them.
+TOPIC_AREA: dict[Topic, str] = {
+    Topic.LOVE: "love",
+    Topic.FAMILY: "general",
+    Topic.STUDY: "work",
+    Topic.CAREER: "work",
+    Topic.MONEY: "work",
+    Topic.GENERAL: "general",
+}
+
+# Each topic's words; the topic with most hits wins, ties go to the one listed first.
+_TOPICS: dict[Topic, re.Pattern[str]] = {
+    Topic.LOVE: _patterns(
         r"любов",
         r"любим",
         r"люблю",
         r"любит",
         r"влюб",
-        r"отношени",
         r"парн",
         r"девушк",
-        r"муж(?:а|у|ем|ья)?\b",
-        r"мужчин",
+        r"муж(?:а|у|ем|ья|чин\w*)?\b",
+        r"замуж",
+        r"жених",
+        r"невест",
+        r"жен(?:а|ы|у|ой|юсь|ится|иться|ился|ат)\b",
         r"женщин",
-        r"жен(?:а|ы|у|ой)\b",
         r"брак",
         r"свадьб",
         r"свидани",
         r"роман\b",
-        r"чувств",
         r"бывш",
         r"симпати",
         r"расстав",
         r"ревн",
         r"измен(?:а|ы|у|ой|ил|ила|яет)\b",
+        r"вторая\s+половин",
+        r"втор(?:ую|ой)\s+половин",
+        r"нравлюсь",
+        r"помир(?:имся|иться)",
+        r"вернется\s+ли\s+(?:он|она)",
+        r"позвонит\s+ли",
+        r"напишет\s+ли",
         r"love",
-        r"relationship",
         r"boyfriend",
         r"girlfriend",
+        r"partner",
         r"husband",
         r"wife",
         r"marri",
+        r"marry",
         r"wedding",
+        r"engaged",
+        r"propose",
         r"dating",
+        r"date\s+with",
         r"crush",
         r"romanc",
         r"romantic",
         r"ex\b",
         r"break\s?up",
         r"soulmate",
-        r"feelings",
+        r"(?:he|she)\s+(?:like|love|miss|text|call)s?\s+me",
+        r"get\s+back\s+together",
     ),
-    "work": _patterns(
+    Topic.FAMILY: _patterns(
+        r"семь(?:я|и|е|ю|ей)\b",
+        r"семейн",
+        r"родител",
+        r"мам(?:а|ы|е|у|ой)\b",
+        r"пап(?:а|ы|е|у|ой)\b",
+        r"сестр",
+        r"брат(?:а|у|ом|ья|ьями)?\b",
+        r"дет(?:и|ей|ям|ьми)\b",
+        r"ребен",
+        r"сын(?:а|у|ом)?\b",
+        r"доч(?:ь|ери|ерью)\b",
+        r"свекров",
+        r"теща",
+        r"переезд",
+        r"квартир",
+        r"family",
+        r"parent",
+        r"mother",
+        r"father",
+        r"\bmom\b",
+        r"\bdad\b",
+        r"sister",
+        r"brother",
+        r"children",
+        r"\bkids?\b",
+        r"\bson\b",
+        r"daughter",
+        r"in-laws",
+        r"moving\s+house",
+        r"new\s+home",
+    ),
+    Topic.STUDY: _patterns(
+        r"учеб|учёб",
+        r"учит(?:ься|ь)",
+        r"поступ(?:ать|ить|лю|лю\s|ление|лении)",
+        r"экзамен",
+        r"егэ",
+        r"огэ",
+        r"сесси",
+        r"диплом",
+        r"универ",
+        r"вуз",
+        r"институт",
+        r"колледж",
+        r"факультет",
+        r"аспирантур",
+        r"магистратур",
+        r"студен",
+        r"школ",
+        r"курсы\b",
+        r"медицинск\w*\s+(?:вуз|университет|институт|колледж|училищ|академи|факультет)",
+        r"exam",
+        r"stud(?:y|ies|ying)",
+        r"universit",
+        r"college",
+        r"school",
+        r"degree",
+        r"admission",
+        r"apply\s+to",
+        r"get\s+into",
+        r"course\b",
+        r"thesis",
+        r"grades?\b",
+    ),
+    Topic.CAREER: _patterns(
         r"работ",
         r"карьер",
+        r"професси",
         r"должност",
         r"начальни",
         r"руковод",
         r"коллег",
         r"бизнес",
         r"проект",
-        r"деньг",
-        r"денег",
-        r"зарплат",
-        r"доход",
-        r"финанс",
         r"собеседовани",
         r"ваканси",
         r"увол",
@@ -199,19 +312,15 @@ _AREAS: dict[str, re.Pattern[str]] = {
         r"клиент",
         r"контракт",
         r"сделк",
-        r"экзамен",
-        r"учёб|учеб",
+        r"стать\s+(?:врачом|юристом|актрисой|актером|учителем|программистом|дизайнером|\w+ом)\b",
         r"work",
         r"job",
         r"career",
+        r"profession",
         r"boss",
         r"colleague",
         r"business",
         r"project",
-        r"money",
-        r"salary",
-        r"income",
-        r"financ",
         r"interview",
         r"promotion",
         r"fired",
@@ -220,9 +329,34 @@ _AREAS: dict[str, re.Pattern[str]] = {
         r"client",
         r"contract",
         r"deal\b",
-        r"exam",
-        r"stud(?:y|ies)",
         r"startup",
+        r"become\s+an?\s+\w+",
+    ),
+    Topic.MONEY: _patterns(
+        r"деньг",
+        r"денег",
+        r"денеж",
+        r"зарплат",
+        r"доход",
+        r"финанс",
+        r"долг",
+        r"кредит",
+        r"ипотек",
+        r"богат",
+        r"прибыл",
+        r"инвест",
+        r"покупк",
+        r"money",
+        r"salary",
+        r"income",
+        r"financ",
+        r"debt",
+        r"loan",
+        r"mortgage",
+        r"rich",
+        r"invest",
+        r"afford",
+        r"savings",
     ),
 }
 
@@ -242,6 +376,10 @@ def question_clean(text: str | None) -> str:
     return text
 
 
+# Words of love only when nothing else is named: "отношения с начальником" are about work.
+_LOVE_WEAK = _patterns(r"отношени", r"чувств", r"relationship", r"feelings?\b")
+
+
 def _searchable(text: str) -> str:
     return text.lower().replace("ё", "е")
 
@@ -252,20 +390,26 @@ def question_concern(text: str) -> Concern | None:
         return None
     haystack = _searchable(text)
     for concern, pattern in _CONCERNS:
-        if pattern.search(haystack) or pattern.search(text.lower()):
+        subjects = [haystack, text.lower()]
+        if concern in (Concern.MEDICAL, Concern.LEGAL):
+            subjects = [_PROFESSION_AS_CAREER.sub(" ", subject) for subject in subjects]
+        if any(pattern.search(subject) for subject in subjects):
             return concern
     return None
 
 
+def question_topic(text: str) -> Topic:
+    """What the question is about; GENERAL when it names nothing in particular."""
+    if not text:
+        return Topic.GENERAL
+    haystack = _searchable(text)
+    hits = {topic: len(pattern.findall(haystack)) for topic, pattern in _TOPICS.items()}
+    best = max(hits.values())
+    if best == 0:
+        return Topic.LOVE if _LOVE_WEAK.search(haystack) else Topic.GENERAL
+    return next(topic for topic, count in hits.items() if count == best)
+
+
 def question_area(text: str) -> str:
     """Which card meanings fit the question best: ``love``, ``work`` or ``general``."""
-    if not text:
-        return "general"
-    haystack = _searchable(text)
-    hits = {area: len(pattern.findall(haystack)) for area, pattern in _AREAS.items()}
-    love, work = hits["love"], hits["work"]
-    if love > work:
-        return "love"
-    if work > love:
-        return "work"
-    return "general"
+    return TOPIC_AREA[question_topic(text)]

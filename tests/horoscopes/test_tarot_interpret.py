@@ -8,6 +8,7 @@ import pytest
 
 from horoscopes.tarot import SPREADS, DrawnCard, card_by_key, draw_spread, load_deck
 from horoscopes.tarot.interpret import advice_line, interpret_offline, summary_lines
+from horoscopes.tarot.questions import TOPIC_AREA, Topic
 
 DECK = {card.key: card for card in load_deck()}
 TAG = re.compile(r"</?(b|i)>")
@@ -85,13 +86,59 @@ def test_summary_counts_majors_suits_and_reversals():
     assert lines[-1].startswith("Большинство карт перевёрнуты")
 
 
-def test_advice_comes_from_the_last_cards_keywords():
+def test_advice_is_written_for_the_last_card_and_the_area():
     upright = _cards(("two_of_cups", False), ("three_of_cups", False), ("the_star", False))
-    reversed_ = _cards(("two_of_cups", False), ("three_of_cups", False), ("the_star", True))
-    words = card_by_key("the_star").keyword_list(reversed=False, lang="en")[:3]
-    assert advice_line(drawn=upright, deck=DECK, lang="en") == f"What to lean on: {', '.join(words)}."
-    assert advice_line(drawn=reversed_, deck=DECK, lang="ru").startswith("На что обратить внимание: ")
-    assert advice_line(drawn=reversed_, deck=DECK, lang="en").startswith("What to pay attention to: ")
+    reversed_ = _cards(("two_of_cups", False), ("three_of_cups", False), ("five_of_wands", True))
+    assert advice_line(drawn=upright, deck=DECK, lang="en", area="love") == (
+        "Advice (The Star): Let the relationship grow honestly: say what matters to you and listen to the answer."
+    )
+    assert advice_line(drawn=reversed_, deck=DECK, lang="ru", area="work").startswith("Совет (Пятёрка Жезлов): ")
+    keywords = DECK["five_of_wands"].keyword_list(reversed=False, lang="en")
+    advice = advice_line(drawn=_cards(("five_of_wands", False)), deck=DECK, lang="en")
+    assert not any(word in advice for word in keywords), "keywords describe, they do not advise"
+
+
+# Words no advice may contain: they describe trouble, and in an advice they would recommend it.
+DESTRUCTIVE = {
+    "en": re.compile(
+        r"\b(?:rival|disput|conflict|quarrel|fight|argu(?:e|ing)\b|break\s?up|betray|decei|deception|manipul|aggress|"
+        r"cruel|violen|reveng|hostil|envy|jealous|destr|despair|ruin|revenge|domina|obsess|addict|greed|"
+        r"stubborn|selfish|lie\b|lies\b|cheat|defeat|loss\b|lose\b|isolat|fear|anxiet|punish|humiliat)",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"\b(?:соперни|спор|конфликт|ссор|драк|борьб|разрыв|предат|обман|манипул|агресс|жесток|насили|мест[ьи]\b|"
+        r"вражд|завист|ревн|разруш|отчаян|крах|доминир|одержим|зависимост|жадн|упрям|эгоизм|лж[иеё]|"
+        r"поражени|потер|изоляц|страх|тревог|наказ|униж)",
+        re.IGNORECASE,
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("spread", sorted(SPREADS))
+@pytest.mark.parametrize("topic", list(Topic))
+def test_advice_is_always_constructive(lang, spread, topic):
+    area = TOPIC_AREA[topic]
+    size = SPREADS[spread].size
+    fillers = [card.key for card in load_deck()]
+    for card in load_deck():
+        for reversed_ in (False, True):
+            for position in range(size):
+                keys = [key for key in fillers if key != card.key][: size - 1]
+                keys.insert(position, card.key)
+                drawn = [DrawnCard(key=key, reversed=reversed_, position=i) for i, key in enumerate(keys)]
+                advice = advice_line(drawn=drawn, deck=DECK, lang=lang, area=area)
+                assert not DESTRUCTIVE[lang].search(advice), (card.key, reversed_, position, advice)
+            whole = interpret_offline(
+                spread_key=spread,
+                drawn=drawn,
+                deck=DECK,
+                area=area,
+                lang=lang,
+                question="?",
+            )
+            assert advice in whole
 
 
 def test_wrong_cards_for_the_spread_are_refused():

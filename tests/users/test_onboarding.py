@@ -27,7 +27,7 @@ def test_new_russian_user_goes_through_onboarding_with_typos_and_nonsense(bot_se
     assert user.consent_at is not None and user.consent_version
     assert user.language == "ru"
 
-    assert "Такой даты в календаре нет" in anna.send("31.02.1990")[0]
+    assert "31 февраля 1990 нет в календаре" in anna.send("31.02.1990")[0]
     assert "не получилось найти здесь дату" in anna.send("😀" * 500)[0].lower()
     assert "ещё не наступила" in anna.send("15.03.2090")[0]
     assert "с 1900 года" in anna.send("01.01.1850")[0]

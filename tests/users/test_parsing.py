@@ -11,6 +11,7 @@ from users.parsing import (
     DateResult,
     ParseError,
     TimeResult,
+    is_unknown_answer,
     parse_birth_date,
     parse_time,
 )
@@ -123,9 +124,9 @@ def test_parse_birth_date_accepts(text: str, expected: date) -> None:
         ("", ParseError.UNRECOGNISED),
         ("   ", ParseError.UNRECOGNISED),
         ("hello", ParseError.UNRECOGNISED),
-        ("15.03", ParseError.UNRECOGNISED),
+        ("15.03", ParseError.NO_YEAR),
         ("1990", ParseError.UNRECOGNISED),
-        ("15 марта", ParseError.UNRECOGNISED),
+        ("15 марта", ParseError.NO_YEAR),
         ("15 мрт 1990", ParseError.UNRECOGNISED),
         ("15 abcdef 1990", ParseError.UNRECOGNISED),
         ("15.03.199", ParseError.UNRECOGNISED),
@@ -347,3 +348,231 @@ def test_every_time_round_trips(value: time) -> None:
 def test_future_is_one_day_after_today() -> None:
     tomorrow = TODAY + timedelta(days=1)
     assert parse_birth_date(tomorrow.strftime("%d.%m.%Y"), today=TODAY).error == ParseError.FUTURE
+
+
+# --- Natural answers, as people type them ---------------------------------------------------------------
+
+MAY_5 = date(1987, 5, 5)
+
+NATURAL_DATES: list[tuple[str, str, object]] = [
+    ("May 5th, '87", "en", MAY_5),
+    ("May 5th, ’87", "en", MAY_5),
+    ("5th of May 1987", "en", MAY_5),
+    ("the 5th of May, 1987", "en", MAY_5),
+    ("5 May 87", "en", MAY_5),
+    ("May 5 87", "en", MAY_5),
+    ("may 5th 1987", "en", MAY_5),
+    ("5 мая 87", "ru", MAY_5),
+    ("5 мая 1987", "ru", MAY_5),
+    ("5-го мая 1987 года", "ru", MAY_5),
+    ("05.05.87", "ru", MAY_5),
+    ("я родилась 5 мая 1987", "ru", MAY_5),
+    ("родился 5 мая 1987 г.", "ru", MAY_5),
+    ("Дата рождения: 05.05.1987", "ru", MAY_5),
+    ("др 05.05.1987", "ru", MAY_5),
+    ("I was born on May 5, 1987", "en", MAY_5),
+    ("born 5 May 1987", "en", MAY_5),
+    ("Born on the 5th of May 1987", "en", MAY_5),
+    ("DOB: 1987-05-05", "en", MAY_5),
+    ("05/05/1987", "en", MAY_5),
+    ("1987-05-04", "en", date(1987, 5, 4)),
+    ("05/04/1987", "ru", date(1987, 4, 5)),
+    ("05.04.1987", "ru", date(1987, 4, 5)),
+    ("13/04/1987", "en", date(1987, 4, 13)),
+    ("04/13/1987", "en", date(1987, 4, 13)),
+    ("12/25/1990", "en", date(1990, 12, 25)),
+    ("25.12.1990", "en", date(1990, 12, 25)),
+    ("05/04/1987", "en", ParseError.AMBIGUOUS),
+    ("5/4/87", "en", ParseError.AMBIGUOUS),
+    ("01.02.2000", "en", ParseError.AMBIGUOUS),
+    ("11-12-1999", "en", ParseError.AMBIGUOUS),
+    ("май 1987", "ru", ParseError.NO_DAY),
+    ("Май 1987 г.", "ru", ParseError.NO_DAY),
+    ("мая 1987", "ru", ParseError.NO_DAY),
+    ("в мае 1987", "ru", ParseError.NO_DAY),
+    ("в мае 1987 года", "ru", ParseError.NO_DAY),
+    ("May 1987", "en", ParseError.NO_DAY),
+    ("May, 1987", "en", ParseError.NO_DAY),
+    ("in May 1987", "en", ParseError.NO_DAY),
+    ("05.1987", "ru", ParseError.NO_DAY),
+    ("сентябрь 2001", "ru", ParseError.NO_DAY),
+    ("5 мая", "ru", ParseError.NO_YEAR),
+    ("May 5th", "en", ParseError.NO_YEAR),
+    ("5th of May", "en", ParseError.NO_YEAR),
+    ("05.05", "ru", ParseError.NO_YEAR),
+    ("31.02.1990", "ru", ParseError.IMPOSSIBLE_DATE),
+    ("30 февраля 1990", "ru", ParseError.IMPOSSIBLE_DATE),
+    ("February 30, 1990", "en", ParseError.IMPOSSIBLE_DATE),
+    ("31/04/1990", "en", ParseError.IMPOSSIBLE_DATE),
+    ("29.02.2001", "ru", ParseError.IMPOSSIBLE_DATE),
+    ("35.05.1987", "ru", ParseError.IMPOSSIBLE_DATE),
+    ("15.03.2030", "ru", ParseError.FUTURE),
+    ("May 2030", "en", ParseError.FUTURE),
+    ("июнь 2026", "ru", ParseError.FUTURE),
+    ("5 мая 1887", "ru", ParseError.TOO_OLD),
+    ("May 1850", "en", ParseError.TOO_OLD),
+    ("не помню", "ru", ParseError.UNRECOGNISED),
+    ("вчера", "ru", ParseError.UNRECOGNISED),
+    ("yesterday", "en", ParseError.UNRECOGNISED),
+    ("Москва", "ru", ParseError.UNRECOGNISED),
+    ("tarot", "en", ParseError.UNRECOGNISED),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), NATURAL_DATES)
+def test_natural_dates(text: str, language: str, expected: object) -> None:
+    result = parse_birth_date(text, today=TODAY, language=language)
+    if isinstance(expected, date):
+        assert (result.value, result.error) == (expected, None)
+    else:
+        assert (result.value, result.error) == (None, expected)
+
+
+def test_ambiguous_date_offers_both_readings_month_first() -> None:
+    result = parse_birth_date("05/04/1987", today=TODAY, language="en")
+    assert result.choices == (date(1987, 5, 4), date(1987, 4, 5))
+
+
+def test_ambiguous_date_with_one_reading_in_the_future_is_not_asked() -> None:
+    result = parse_birth_date("05/06/2026", today=TODAY, language="en")
+    assert result.value == date(2026, 5, 6)
+
+
+def test_month_and_year_are_kept_to_ask_for_the_day() -> None:
+    result = parse_birth_date("май 1987", today=TODAY)
+    assert (result.month, result.year) == (5, 1987)
+
+
+def test_impossible_day_names_the_month() -> None:
+    result = parse_birth_date("31.02.1990", today=TODAY)
+    assert (result.day, result.month, result.year) == (31, 2, 1990)
+    assert parse_birth_date("15.13.1990", today=TODAY).month is None
+
+
+NATURAL_TIMES: list[tuple[str, time | None]] = [
+    ("около 7 утра", time(7, 0)),
+    ("примерно в 7 утра", time(7, 0)),
+    ("где-то в 7 утра", time(7, 0)),
+    ("полседьмого вечера", time(18, 30)),
+    ("пол седьмого вечера", time(18, 30)),
+    ("пол-седьмого утра", time(6, 30)),
+    ("полседьмого", time(6, 30)),
+    ("половина седьмого вечера", time(18, 30)),
+    ("в половине седьмого утра", time(6, 30)),
+    ("полпервого ночи", time(0, 30)),
+    ("полпервого дня", time(12, 30)),
+    ("четверть восьмого утра", time(7, 15)),
+    ("без четверти семь вечера", time(18, 45)),
+    ("без пятнадцати семь утра", time(6, 45)),
+    ("без десяти восемь", time(7, 50)),
+    ("7 вечера", time(19, 0)),
+    ("семь вечера", time(19, 0)),
+    ("в семь вечера", time(19, 0)),
+    ("около семи вечера", time(19, 0)),
+    ("в 19", time(19, 0)),
+    ("в 19 часов", time(19, 0)),
+    ("примерно в 19:30", time(19, 30)),
+    ("19 часов вечера", time(19, 0)),
+    ("в час дня", time(13, 0)),
+    ("в 3 часа ночи", time(3, 0)),
+    ("в 11 ночи", time(23, 0)),
+    ("10 вечером", time(22, 0)),
+    ("в 5 утром", time(5, 0)),
+    ("около 12 дня", time(12, 0)),
+    ("ровно в полдень", time(12, 0)),
+    ("exactly 7:05 am", time(7, 5)),
+    ("7:15 утра", time(7, 15)),
+    ("half past six", time(6, 30)),
+    ("half past six pm", time(18, 30)),
+    ("half past 6 in the evening", time(18, 30)),
+    ("quarter past seven", time(7, 15)),
+    ("quarter to seven pm", time(18, 45)),
+    ("a quarter to seven in the morning", time(6, 45)),
+    ("half six", time(6, 30)),
+    ("7pm", time(19, 0)),
+    ("7 p.m.", time(19, 0)),
+    ("7PM", time(19, 0)),
+    ("around 7 in the morning", time(7, 0)),
+    ("about 7 in the evening", time(19, 0)),
+    ("around 7pm", time(19, 0)),
+    ("approximately 10:30 pm", time(22, 30)),
+    ("seven in the morning", time(7, 0)),
+    ("seven pm", time(19, 0)),
+    ("at 7 o'clock", time(7, 0)),
+    ("7 o'clock in the evening", time(19, 0)),
+    ("7ish", time(7, 0)),
+    ("7pm or so", time(19, 0)),
+    ("11 at night", time(23, 0)),
+    ("2 at night", time(2, 0)),
+    ("3 in the afternoon", time(15, 0)),
+    ("noon", time(12, 0)),
+    ("около полуночи", time(0, 0)),
+    ("в районе полудня", time(12, 0)),
+    ("19 утра", None),
+    ("13 pm", None),
+    ("полтринадцатого", None),
+    ("без четверти", None),
+    ("утром", None),
+    ("in the evening", None),
+    ("вечером где-то", None),
+    ("quarter past", None),
+    ("не знаю", None),
+    ("don't know", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NATURAL_TIMES)
+def test_natural_times(text: str, expected: time | None) -> None:
+    assert parse_time(text).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("не знаю", True),
+        ("Не знаю", True),
+        ("незнаю", True),
+        ("не знаю(", True),
+        ("не помню", True),
+        ("Не помню, к сожалению", True),
+        ("я не знаю", True),
+        ("не знаю точно", True),
+        ("точно не знаю", True),
+        ("без понятия", True),
+        ("понятия не имею", True),
+        ("неизвестно", True),
+        ("хз", True),
+        ("время не знаю", True),
+        ("don't know", True),
+        ("Don’t know", True),
+        ("I don't know", True),
+        ("dont know", True),
+        ("I do not know.", True),
+        ("no idea", True),
+        ("idk", True),
+        ("unknown", True),
+        ("not sure", True),
+        ("I don't remember", True),
+        ("can't remember", True),
+        ("знаю", False),
+        ("знаю: 7 утра", False),
+        ("7 утра", False),
+        ("I know", False),
+        ("", False),
+        ("не знаю, но около 7 утра", False),
+    ],
+)
+def test_typed_dont_know(text: str, unknown: bool) -> None:
+    assert is_unknown_answer(text) is unknown
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join), st.sampled_from(["ru", "en"]))
+def test_every_answer_is_consistent_in_both_languages(text: str, language: str) -> None:
+    result = parse_birth_date(text, today=TODAY, language=language)
+    assert (result.value is None) != (result.error is None)
+    for choice in result.choices:
+        assert date(1900, 1, 1) <= choice <= TODAY
+    assert (len(result.choices) == 2) == (result.error == ParseError.AMBIGUOUS)
+    if result.error == ParseError.NO_DAY:
+        assert result.month is not None and 1 <= result.month <= 12
+        assert result.year is not None and 1900 <= result.year <= TODAY.year
