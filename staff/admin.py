@@ -1,10 +1,12 @@
 """The admin's own models in the panel's theme: staff accounts, roles and the task queue (superusers only)."""
 
+from constance.admin import Config, ConstanceAdmin
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django_q import admin as q_admin
 from django_q.models import Failure, OrmQ, Schedule, Success
 from unfold.admin import ModelAdmin
@@ -54,3 +56,14 @@ for model, base in (
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, type(f"{model.__name__}Admin", (SuperuserOnly, base, ModelAdmin), {}))
+
+
+admin.site.unregister([Config])
+
+
+@admin.register(Config)
+class BotSettingsAdmin(ConstanceAdmin):
+    """Bot settings (django-constance in unfold's templates); every save is logged on the settings' history."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return super().changelist_view(request, extra_context={"title": _("Bot settings"), **(extra_context or {})})

@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from support.selectors import support_open_count
+
 
 def _can(permission: str) -> Callable[[HttpRequest], bool]:
     def check(request: HttpRequest) -> bool:
@@ -35,6 +37,10 @@ SECTIONS: list[dict[str, Any]] = [
         "title": _("Users & support"),
         "items": [
             _item(_("Users"), "group", "admin:users_telegramuser_changelist", "view"),
+            {
+                **_item(_("Support inbox"), "support_agent", "admin:support_supportrequest_changelist", "view"),
+                "badge": "staff.navigation.support_badge",
+            },
         ],
     },
     {
@@ -69,6 +75,7 @@ SECTIONS: list[dict[str, Any]] = [
             _item(_("Heartbeats"), "monitor_heart", "admin:bot_heartbeat_changelist", "view"),
             _item(_("Text generation log"), "receipt_long", "admin:horoscopes_generationlog_changelist", "view"),
             _item(_("Tarot daily counts"), "tag", "admin:horoscopes_tarotdailycount_changelist", "view"),
+            _item(_("Bot settings"), "tune", "admin:constance_config_changelist", "view"),
             _item(_("Staff accounts"), "badge", "admin:auth_user_changelist", "view"),
             _item(_("Roles"), "shield_person", "admin:auth_group_changelist", "view"),
             _item(_("Scheduled tasks"), "schedule", "admin:django_q_schedule_changelist", "superuser"),
@@ -76,6 +83,12 @@ SECTIONS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+def support_badge(request: HttpRequest) -> str:
+    """Open support requests, on the sidebar item (nothing when there are none)."""
+    count = support_open_count() if request.user.has_perm("support.view_supportrequest") else 0
+    return str(count) if count else ""
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
