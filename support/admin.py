@@ -31,6 +31,13 @@ class ReplyForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
+def _staff_id(request: HttpRequest) -> int:
+    """The logged-in staff member's id (admin views only run for one)."""
+    if request.user.pk is None:
+        raise PermissionDenied
+    return int(request.user.pk)
+
+
 @admin.register(SupportRequest)
 class SupportRequestAdmin(ModelAdmin):
     list_display = ("__str__", "user", "topic", "status", "messages_count", "last_text", "updated_at")
@@ -112,7 +119,7 @@ class SupportRequestAdmin(ModelAdmin):
         try:
             _message, created = support_reply_create(
                 request_id=support_request.pk,
-                staff_id=request.user.pk,
+                staff_id=_staff_id(request),
                 text=form.cleaned_data["text"],
                 key=form.cleaned_data["key"],
             )
@@ -130,7 +137,7 @@ class SupportRequestAdmin(ModelAdmin):
     def close_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Close the request."""
         support_request = self._request_or_404(request, object_id)
-        if support_request_close(request_id=support_request.pk, staff_id=request.user.pk):
+        if support_request_close(request_id=support_request.pk, staff_id=_staff_id(request)):
             messages.success(request, gettext("The request is closed."))
         return HttpResponseRedirect(reverse("admin:support_supportrequest_change", args=[support_request.pk]))
 

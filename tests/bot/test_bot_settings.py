@@ -35,7 +35,7 @@ def _save(client, **changes):
     ContentType.objects.clear_cache()
     form = ConstanceForm(initial=get_values())
     data = {"version": form.initial["version"]}
-    for name, field in form.fields.items():
+    for name in form.fields:
         if name == "version":
             continue
         value = changes.get(name, form.initial.get(name))
