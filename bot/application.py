@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import common
+from bot import common, gate
 from bot.context import ROUTES_KEY, BotContext
 from bot.horoscope import handlers as horoscope
 from bot.menu import handlers as core
@@ -24,6 +24,7 @@ from bot.privacy import handlers as privacy
 from bot.profile import flow as profile_flow
 from bot.profile import handlers as profile
 from bot.routing import NEW_MESSAGE, USER_CONTENT, Routes
+from bot.support import handlers as support
 from bot.tarot import handlers as tarot
 from bot.throttle import RetryAfterLimiter
 from horoscopes.tarot.services import QUESTION_STATE as TAROT_QUESTION_STATE
@@ -38,7 +39,7 @@ ALLOWED_UPDATES = [
 ]
 
 # Feature modules, each with register() for its commands and buttons, in priority order.
-FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, core)
+FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, support, core)
 
 ROUTES = Routes(
     menu={
@@ -58,6 +59,7 @@ ROUTES = Routes(
         horoscope.BIRTH_STATE: horoscope.birth_date_message,
         TAROT_QUESTION_STATE: tarot.tarot_question_message,
         payments.EMAIL_STATE: payments.email_message,
+        support.STATE: support.support_message,
     },
     resume={
         onboarding.RESUME_NOTIFY: onboarding.onboarding_notify,
@@ -65,6 +67,7 @@ ROUTES = Routes(
         profile.RESUME_PROFILE: profile.profile_show,
         horoscope.RESUME_PERSONAL: horoscope.personal_show,
         natal.RESUME_NATAL: natal.natal_show,
+        payments.RESUME_SUPPORT_PAYMENT: support.support_payment_ask,
     },
 )
 
@@ -101,7 +104,8 @@ def build_application(
 
 def register_handlers(application: Application) -> None:
     """Register the handlers of every feature, in priority order."""
-    application.add_handler(TypeHandler(Update, common.user_load), group=-1)
+    application.add_handler(TypeHandler(Update, common.user_load), group=-2)
+    application.add_handler(TypeHandler(Update, gate.gate), group=-1)
     application.add_handler(ChatMemberHandler(common.chat_member_update, ChatMemberHandler.MY_CHAT_MEMBER))
 
     for feature in FEATURES:

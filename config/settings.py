@@ -8,6 +8,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from unfold.contrib.constance.settings import UNFOLD_CONSTANCE_ADDITIONAL_FIELDS
 
 from config.environment import Env, documented_names, typo_warnings
 
@@ -44,6 +45,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "unfold",
+    "unfold.contrib.constance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,10 +56,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "constance",
     "bot",
     "users",
     "horoscopes",
     "payments",
+    "support",
     "staff",
 ]
 
@@ -362,6 +366,50 @@ TAROT_DAY_SECRET = env.str("TAROT_DAY_SECRET", default="")
 # Readings (three cards, Celtic cross) per user's local day; the card of the day is always free.
 TAROT_FREE_DAILY_READINGS = env.int("TAROT_FREE_DAILY_READINGS", default=1)
 TAROT_PREMIUM_DAILY_READINGS = env.int("TAROT_PREMIUM_DAILY_READINGS", default=20)
+
+# --- Support inbox -------------------------------------------------------------------------------------
+# Messages a user may send to support per hour (staff can change it in Bot settings).
+SUPPORT_HOURLY_LIMIT = env.int("SUPPORT_HOURLY_LIMIT", default=10)
+
+# --- Bot settings staff change in the admin (django-constance, database backend) --------------------------
+# The environment gives the defaults; a value saved in the admin wins. users/bot_config.py reads them all in
+# one query and keeps them in each process for BOT_CONFIG_CACHE_SECONDS (the saving process drops its copy
+# at once), so a change reaches every web and worker process within that time without a restart.
+BOT_CONFIG_CACHE_SECONDS = env.float("BOT_CONFIG_CACHE_SECONDS", default=10.0)
+CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+CONSTANCE_SUPERUSER_ONLY = False
+CONSTANCE_IGNORE_ADMIN_VERSION_CHECK = True
+CONSTANCE_ADDITIONAL_FIELDS = {**UNFOLD_CONSTANCE_ADDITIONAL_FIELDS}
+CONSTANCE_CONFIG = {
+    "TAROT_FREE_DAILY_READINGS": (
+        TAROT_FREE_DAILY_READINGS,
+        _("Tarot readings a day without Premium (the card of the day is always free)"),
+        int,
+    ),
+    "TAROT_PREMIUM_DAILY_READINGS": (TAROT_PREMIUM_DAILY_READINGS, _("Tarot readings a day with Premium"), int),
+    "LLM_USER_DAILY_LIMIT": (
+        LLM_USER_DAILY_LIMIT,
+        _("Texts the language model writes for one user a day (0: no limit)"),
+        int,
+    ),
+    "TAROT_ENABLED": (True, _("Tarot is on"), bool),
+    "NATAL_ENABLED": (True, _("The natal chart is on"), bool),
+    "PAYMENTS_ENABLED": (True, _("Selling Premium is on (payments already made are always recorded)"), bool),
+    "MAINTENANCE": (False, _("Maintenance: users get the maintenance notice instead of any feature"), bool),
+    "MAINTENANCE_MESSAGE": ("", _("Extra words for the maintenance notice, shown as written"), str),
+    "SUPPORT_CONTACT": (
+        BOT_SUPPORT_CONTACT,
+        _("Support contact shown besides /support (e.g. @name or an e-mail); empty: the inbox only"),
+        str,
+    ),
+    "SUPPORT_HOURLY_LIMIT": (SUPPORT_HOURLY_LIMIT, _("Messages a user may send to support per hour"), int),
+}
+CONSTANCE_CONFIG_FIELDSETS = (
+    (_("Free limits"), ("TAROT_FREE_DAILY_READINGS", "TAROT_PREMIUM_DAILY_READINGS", "LLM_USER_DAILY_LIMIT")),
+    (_("Features"), ("TAROT_ENABLED", "NATAL_ENABLED", "PAYMENTS_ENABLED")),
+    (_("Maintenance"), ("MAINTENANCE", "MAINTENANCE_MESSAGE")),
+    (_("Support"), ("SUPPORT_CONTACT", "SUPPORT_HOURLY_LIMIT")),
+)
 
 # --- Task queue (django-q2 on the ORM broker) ---------------------------------------------------------
 Q_CLUSTER = {

@@ -5,6 +5,7 @@ from typing import Any
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from constance.admin import Config, ConstanceAdmin
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -198,3 +199,12 @@ for model, base in (
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, base)
+admin.site.unregister([Config])
+
+
+@admin.register(Config)
+class BotSettingsAdmin(ConstanceAdmin):
+    """Bot settings (django-constance in unfold's templates); every save is logged on the settings' history."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return super().changelist_view(request, extra_context={"title": _("Bot settings"), **(extra_context or {})})

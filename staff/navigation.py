@@ -8,6 +8,8 @@ from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from support.selectors import support_open_count
+
 
 def _can(permission: str) -> Callable[[HttpRequest], bool]:
     def check(request: HttpRequest) -> bool:
@@ -36,6 +38,10 @@ SECTIONS: list[dict[str, Any]] = [
         "title": _("Users & support"),
         "items": [
             _item(_("Users"), "group", "admin:users_telegramuser_changelist", "view"),
+            {
+                **_item(_("Support inbox"), "support_agent", "admin:support_supportrequest_changelist", "view"),
+                "badge": "staff.navigation.support_badge",
+            },
         ],
     },
     {
@@ -70,6 +76,7 @@ SECTIONS: list[dict[str, Any]] = [
             _item(_("Heartbeats"), "monitor_heart", "admin:bot_heartbeat_changelist", "view"),
             _item(_("Text generation log"), "receipt_long", "admin:horoscopes_generationlog_changelist", "view"),
             _item(_("Tarot daily counts"), "tag", "admin:horoscopes_tarotdailycount_changelist", "view"),
+            _item(_("Bot settings"), "tune", "admin:constance_config_changelist", "view"),
             _item(_("Staff accounts"), "badge", "admin:auth_user_changelist", "view"),
             _item(_("Roles"), "shield_person", "admin:auth_group_changelist", "view"),
             _item(_("Audit log"), "history", "admin:admin_logentry_changelist", "view"),
@@ -85,6 +92,12 @@ SECTIONS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+def support_badge(request: HttpRequest) -> str:
+    """Open support requests, on the sidebar item (nothing when there are none)."""
+    count = support_open_count() if request.user.has_perm("support.view_supportrequest") else 0
+    return str(count) if count else ""
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:

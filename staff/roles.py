@@ -50,11 +50,8 @@ SUPPORT = Role(
         *_crud("horoscopes.pushdelivery", "view"),
         *_crud("horoscopes.personalhoroscope", "view"),
         *_crud("horoscopes.tarotreading", "view"),
-    ),
-    # The support inbox (app `support`): skipped with a warning until that app is installed.
-    pending=(
-        *_crud("support.supportrequest", "view", "change"),
-        *_crud("support.supportmessage", "view", "add"),
+        *_crud("support.supportrequest", "view", "change"),  # change: answer and close
+        *_crud("support.supportmessage", "view"),
     ),
 )
 

@@ -38,3 +38,13 @@ def llm(settings, monkeypatch):
         settings.LLM_PRICES = {"fake-llm": [0.5, 1.5]}
         yield server
         assert server.errors == []
+
+
+@pytest.fixture(autouse=True)
+def _bot_config_fresh():
+    """Admin Bot settings are cached per process: each test starts from what its database holds."""
+    from users.bot_config import bot_config_forget
+
+    bot_config_forget()
+    yield
+    bot_config_forget()

@@ -34,6 +34,16 @@ NOT_UNDERSTOOD = _("I did not quite get that. Please use the menu below or /help
 BUTTON_OUTDATED = _("This button is no longer active. Here is the menu.")
 ERROR = _("Sorry, something went wrong on my side. I have noted it; please try again in a minute.")
 
+# Feature switches and maintenance (staff turn them in the admin's Bot settings).
+MAINTENANCE = _(
+    "🛠 The bot is under maintenance right now and will be back soon. Your data and Premium are safe. "
+    "If something is urgent, write to /support."
+)
+FEATURE_OFF = _("This section is switched off for a while. The rest of the menu is at your service.")
+PAYMENTS_OFF = _(
+    "Premium is not on sale right now. Your current Premium keeps working; questions about payments: /paysupport."
+)
+
 # The command menu Telegram shows (set by `manage.py set_webhook`), in this order.
 COMMANDS = (
     ("start", _("Main menu")),
@@ -45,6 +55,7 @@ COMMANDS = (
     ("help", _("What the bot can do")),
     ("privacy", _("Privacy policy")),
     ("terms", _("Terms of use and payment")),
+    ("support", _("Write to support")),
     ("paysupport", _("Help with payments")),
     ("my_data", _("A copy of everything I keep about you")),
     ("delete_me", _("Erase your data")),

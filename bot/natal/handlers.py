@@ -10,11 +10,13 @@ from telegram.ext import Application, CommandHandler
 
 from bot import routing
 from bot.context import BotContext
+from bot.menu import texts as menu_texts
 from bot.natal.tasks import natal_interpretation_enqueue
 from bot.profile.flow import birth_data_request
 from horoscopes.natal.services import natal_chart_get, natal_wheel_png, natal_wheel_remember
 from horoscopes.writer import natal as natal_writer
 from payments.selectors import user_is_premium
+from users.bot_config import abot_config
 from users.selectors import user_birth_data_complete
 
 RESUME_NATAL = "natal"
@@ -29,6 +31,9 @@ async def natal_show(update: Update, context: BotContext) -> None:
     """Send the user's chart: the wheel and summary now; for Premium users the interpretation follows."""
     user = context.user
     message = update.effective_message
+    if not (await abot_config()).natal_enabled:  # also when the profile questions hand over to the chart
+        await message.reply_text(str(menu_texts.FEATURE_OFF))
+        return
     if not user_birth_data_complete(user):
         await birth_data_request(update, context, resume=RESUME_NATAL)
         return

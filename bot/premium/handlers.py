@@ -35,6 +35,7 @@ from payments.services import (
     payment_record_refund,
     subscription_set_renewal,
 )
+from users.bot_config import bot_config
 from users.models import TelegramUser
 from users.selectors import user_by_id
 from users.services import user_state_set
@@ -42,6 +43,8 @@ from users.services import user_state_set
 logger = logging.getLogger(__name__)
 
 EMAIL_STATE = "payments:email"
+# The support inbox takes the user's message about a payment (bot.support.handlers.RESUME_PAYMENT).
+RESUME_SUPPORT_PAYMENT = "support:payment"
 
 _REFUSALS = {
     selectors.PRECHECKOUT_UNKNOWN: t.PRECHECKOUT_UNKNOWN,
@@ -60,7 +63,7 @@ def _premium_screen(user: TelegramUser) -> tuple[str, InlineKeyboardMarkup | Non
     """The Premium section: benefits, the user's status, the plans as buttons (sync: reads the database)."""
     plans = selectors.plans_for_sale()
     subscription = selectors.user_subscription(user_id=user.pk)
-    benefits = t.PREMIUM_BENEFITS.format(readings=settings.TAROT_PREMIUM_DAILY_READINGS)
+    benefits = t.PREMIUM_BENEFITS.format(readings=bot_config().tarot_premium_daily_readings)
     lines = [str(t.PREMIUM_TITLE), "", benefits, ""]
     if selectors.user_is_premium(user):
         lines.append(t.PREMIUM_ACTIVE.format(date=user_date(user, user.premium_until)))
@@ -114,8 +117,11 @@ async def terms_command(update: Update, context: BotContext) -> None:
 
 
 def _paysupport_text(user: TelegramUser) -> str:
-    contact = settings.BOT_SUPPORT_CONTACT or str(t.PAYSUPPORT_CONTACT_FALLBACK)
-    lines = [t.PAYSUPPORT.format(contact=contact), ""]
+    contact = bot_config().support_contact
+    lines = [str(t.PAYSUPPORT)]
+    if contact:
+        lines.append(t.PAYSUPPORT_CONTACT.format(contact=html.escape(contact)))
+    lines.append("")
     payments = selectors.user_payments(user_id=user.pk)
     if payments:
         lines.append(str(t.PAYSUPPORT_HISTORY))
@@ -134,9 +140,12 @@ def _paysupport_text(user: TelegramUser) -> str:
 
 
 async def paysupport_command(update: Update, context: BotContext) -> None:
-    """/paysupport: how to get help with a payment, and the user's latest order numbers."""
+    """/paysupport: how to get help with a payment and the latest order numbers; then the message to support."""
     text = await sync_to_async(_paysupport_text)(context.user)
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=menu.main_menu())
+    command_only = len((update.effective_message.text or "").split(None, 1)) < 2
+    if command_only:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+    await context.routes.resume[RESUME_SUPPORT_PAYMENT](update, context)
 
 
 # --- Choosing a plan -------------------------------------------------------------------------------------

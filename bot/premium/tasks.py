@@ -22,6 +22,7 @@ from bot.sender import Outgoing, SenderNotConfigured, SendStatus, send_one
 from payments import selectors, services
 from payments.models import Payment, PaymentStatus, ReminderKind
 from payments.providers import ProviderError
+from users.bot_config import bot_config
 from users.models import TelegramUser
 
 logger = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ def _reminder_text(user: TelegramUser, now: datetime) -> str:
     return t.REMINDER.format(
         date=user_date(user, user.premium_until),
         days=t.days_text(days_left),
-        readings=settings.TAROT_PREMIUM_DAILY_READINGS,
+        readings=bot_config().tarot_premium_daily_readings,
     )
 
 

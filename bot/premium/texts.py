@@ -122,11 +122,12 @@ TERMS_CARD = _(" or by card and SBP through YooKassa")
 
 PAYSUPPORT = _(
     "<b>Help with payments</b>\n\n"
-    "If a payment went wrong, Premium did not switch on, or you would like a refund, write to {contact} "
-    "and give the order number below. We answer within one working day.\n\n"
+    "If a payment went wrong, Premium did not switch on, or you would like a refund, write to us right "
+    "here: your message goes to our support team, who answer in this chat within one working day. "
+    "Please give the order number below.\n\n"
     "Telegram support cannot help with purchases made in this bot."
 )
-PAYSUPPORT_CONTACT_FALLBACK = _("the support contact in the bot's description")
+PAYSUPPORT_CONTACT = _("You can also reach us at {contact}.")
 PAYSUPPORT_HISTORY = _("Your latest payments:")
 PAYSUPPORT_NO_HISTORY = _("You have made no payments yet.")
 PAYMENT_LINE = _("{date} · {order} · {amount} · {status}")

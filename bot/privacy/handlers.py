@@ -4,7 +4,6 @@ import json
 import time
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from telegram import InlineKeyboardMarkup, InputFile, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -17,6 +16,7 @@ from bot.profile.flow import callback_values, send
 from bot.profile.texts import format_date
 from bot.ui import buttons, callback_data
 from payments.selectors import user_is_premium
+from users.bot_config import bot_config
 from users.selectors import user_local_date, user_zone
 from users.services import PRIVACY_POLICY_VERSION
 
@@ -29,8 +29,9 @@ CONFIRM_VALID_SECONDS = 15 * 60
 def policy_text() -> str:
     """The privacy policy in the active language, with the operator's contact when configured."""
     text = t.POLICY.format(version=PRIVACY_POLICY_VERSION)
-    if settings.BOT_SUPPORT_CONTACT:
-        text += "\n\n" + t.POLICY_CONTACT.format(contact=settings.BOT_SUPPORT_CONTACT)
+    contact = bot_config().support_contact
+    if contact:
+        text += "\n\n" + t.POLICY_CONTACT.format(contact=contact)
     return text
 
 

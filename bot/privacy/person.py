@@ -13,11 +13,18 @@ from horoscopes.daily.selectors import horoscopes_user_data_export
 from horoscopes.tarot.selectors import tarot_user_data_export
 from payments.models import Payment, Subscription
 from payments.services import payments_erase, payments_export
+from support.services import support_user_data_export, support_user_erase
 from users.models import TelegramUser
 from users.services import json_value, user_data_export, user_erase
 
 # Each takes the user and returns (section name, JSON-serialisable data) for /my_data.
-EXPORTERS = (horoscopes_user_data_export, tarot_user_data_export, payments_export, updates_export_for_user)
+EXPORTERS = (
+    horoscopes_user_data_export,
+    tarot_user_data_export,
+    payments_export,
+    support_user_data_export,
+    updates_export_for_user,
+)
 
 
 def person_tasks_forget(user: TelegramUser) -> None:
@@ -35,7 +42,7 @@ def person_tasks_forget(user: TelegramUser) -> None:
 # (payments, for accounting) and deletes the rest; rows with CASCADE go with the user (users.services
 # anonymises the admin log of everything that goes). The task log goes first, while payments still name
 # their owner.
-ERASERS = (person_tasks_forget, payments_erase, updates_forget_user)
+ERASERS = (person_tasks_forget, payments_erase, support_user_erase, updates_forget_user)
 
 
 def person_export(*, user_id: int) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from horoscopes.llm.models import GenerationLog, GenerationStatus
+from users.bot_config import bot_config
 
 # Calls that produced tokens (a usable answer or not): what a budget spends.
 ANSWERED = (GenerationStatus.OK, GenerationStatus.INVALID)
@@ -26,9 +27,10 @@ def llm_budget_spent(*, user_id: int | None = None) -> str:
     """Why the LLM may not write another text today (a daily limit reached), or "" when it may."""
     today = GenerationLog.objects.filter(created_at__gte=_day_start())
     answered = today.filter(status__in=ANSWERED)
-    if user_id is not None and settings.LLM_USER_DAILY_LIMIT > 0:
+    user_limit = bot_config().llm_user_daily_limit
+    if user_id is not None and user_limit > 0:
         used = answered.filter(subject__startswith=llm_subject(subject="", user_id=user_id)).count()
-        if used >= settings.LLM_USER_DAILY_LIMIT:
+        if used >= user_limit:
             return f"user {user_id} reached LLM_USER_DAILY_LIMIT ({used} texts today)"
     if settings.LLM_DAILY_LIMIT > 0:
         used = answered.count()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils import timezone
 from horoscopes.tarot import Card, DrawnCard, card_by_key, card_keys
 from horoscopes.tarot.models import TarotCard, TarotDailyCount, TarotImage, TarotReading
 from payments.selectors import user_is_premium
+from users.bot_config import bot_config
 from users.models import TelegramUser
 from users.selectors import user_local_date, user_local_now
 
@@ -45,7 +45,8 @@ def tarot_time_to_midnight(user: TelegramUser, at: datetime | None = None) -> ti
 
 def tarot_daily_limit(*, premium: bool) -> int:
     """Readings per local day for a free or a Premium user."""
-    return settings.TAROT_PREMIUM_DAILY_READINGS if premium else settings.TAROT_FREE_DAILY_READINGS
+    config = bot_config()
+    return config.tarot_premium_daily_readings if premium else config.tarot_free_daily_readings
 
 
 @dataclass(frozen=True)

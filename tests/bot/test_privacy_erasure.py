@@ -148,8 +148,10 @@ def live_a_life(api, zina: Dialog, on_commit) -> None:
     assert Subscription.objects.filter(user__username=USERNAME).exists()
     assert TarotReading.objects.get().interpretation_status == TarotReading.Status.DONE
 
-    # Her daily push at 07:00 Moscow time, through the task the schedule runs.
+    # Her daily push at 07:00 Moscow time, the next one after she set it, through the task the schedule runs.
     moment = datetime.now(UTC).replace(hour=4, minute=5, second=0, microsecond=0)
+    if moment <= datetime.now(UTC):
+        moment += timedelta(days=1)
     assert push.push_run(now_fn=lambda: moment).sent == 1
 
     # Updates from her in a group that could not be processed: kept raw for staff, under the group's id

@@ -310,8 +310,9 @@ def test_terms_and_paysupport(bot_settings, plans):
     post(bot_settings.make_successful_payment_update(CHAT, payment.public_id))
     post(bot_settings.make_message_update(CHAT, "/terms"), bot_settings.make_message_update(CHAT, "/paysupport"))
 
-    terms, support = texts_to(bot_settings, CHAT)[-2:]
+    terms, support, ask = texts_to(bot_settings, CHAT)[-3:]
     assert "Условия использования и оплаты" in terms
+    assert "Опишите проблему с оплатой" in ask  # /paysupport then takes the message for the support inbox
     assert "ЮKassa" not in terms  # card payments are off
     assert payment.public_id in support
     assert "150 ⭐" in support

@@ -60,7 +60,7 @@ def test_permissions_of_apps_not_installed_yet_are_skipped_with_a_warning():
 
     text = out.getvalue()
     assert "Role created: Support" in text and "Role created: Owner" in text
-    assert "Skipped support.view_supportrequest" in text
+    assert "Skipped staff.view_dashboard" in text
 
 
 def test_roles_list_shows_translated_labels(admin_client):
