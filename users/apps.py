@@ -6,3 +6,8 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "users"
     verbose_name = _("Bot users")
+
+    def ready(self) -> None:
+        from users.search import search_lookups_register
+
+        search_lookups_register()
