@@ -6,8 +6,7 @@ from asgiref.sync import async_to_sync
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
-from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,31 +31,20 @@ from payments.models import Subscription
 from payments.providers import ProviderError
 from payments.selectors import subscribers_renewing, user_subscription_by_id, user_subscriptions
 from payments.services import PaymentRefused, subscription_cancel
-from users.admin import TelegramUserAdmin
+from users.admin import TelegramUserAdmin, moment_display
 from users.audit import audit_record
 from users.models import TelegramUser
 from users.services import SubmissionReplayed
 
-# The user's page shows this many of the latest rows of each kind; "all records" links to the full lists.
-INLINE_LIMIT = 20
+# The user's page shows each kind of record in pages of this many rows; "all records" links to the full lists.
+INLINE_PAGE = 10
 # Telegram's limit for one message's text.
 MESSAGE_LIMIT = 4096
 
 
-class LatestFormSet(BaseInlineFormSet):
-    """An inline's formset that shows only the latest rows (a user may have thousands of readings)."""
-
-    limit = INLINE_LIMIT
-
-    def get_queryset(self) -> QuerySet:
-        if not hasattr(self, "_queryset"):
-            self._queryset = super().get_queryset()[: self.limit]
-        return self._queryset
-
-
-def _latest(inline: type[InlineModelAdmin]) -> type[InlineModelAdmin]:
-    """The inline limited to its latest rows (the page links to the whole filtered list)."""
-    return type(f"Latest{inline.__name__}", (inline,), {"formset": LatestFormSet, "__module__": __name__})
+def _paged(inline: type[InlineModelAdmin]) -> type[InlineModelAdmin]:
+    """The inline in pages of INLINE_PAGE rows, newest first (a user may have thousands of readings)."""
+    return type(f"Paged{inline.__name__}", (inline,), {"per_page": INLINE_PAGE, "__module__": __name__})
 
 
 class SubscriptionInline(TabularInline):
@@ -68,7 +56,7 @@ class SubscriptionInline(TabularInline):
     show_change_link = True
     fields = ("plan", "created_at", "expires_at", "canceled_at", "renewed_at")
     readonly_fields = fields
-    formset = LatestFormSet
+    per_page = INLINE_PAGE
     verbose_name_plural = _("Stars subscriptions")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -101,9 +89,9 @@ class PersonAdmin(TelegramUserAdmin):
 
     inlines = (
         SubscriptionInline,
-        _latest(PaymentInline),
-        _latest(TarotReadingInline),
-        _latest(PushDeliveryInline),
+        _paged(PaymentInline),
+        _paged(TarotReadingInline),
+        _paged(PushDeliveryInline),
         NatalChartInline,
     )
     actions_detail = (
@@ -238,26 +226,71 @@ class PersonAdmin(TelegramUserAdmin):
             person_erase(user_id=pk)
 
 
+UPDATE_KIND_LABELS = {
+    "message": _("message"),
+    "edited_message": _("edited message"),
+    "callback_query": _("button press"),
+    "pre_checkout_query": _("payment check"),
+    "my_chat_member": _("bot blocked or unblocked"),
+    "shipping_query": _("shipping query"),
+    "inline_query": _("inline query"),
+    "channel_post": _("channel post"),
+    "chat_member": _("chat member change"),
+}
+
+
+class UpdateKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
+        return list(UPDATE_KIND_LABELS.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(TelegramUpdate)
 class TelegramUpdateAdmin(ModelAdmin):
-    list_display = ("update_id", "kind", "chat_id", "status", "attempts", "received_at", "finished_at")
-    list_filter = ("status", "kind", "received_at")
+    list_display = ("update_id", "kind_label", "user_link", "status", "attempts", "received", "finished")
+    list_filter = ("status", UpdateKindFilter, "received_at")
     search_fields = ("=update_id", "=chat_id", "error")
     date_hierarchy = "received_at"
     actions = ("replay_failed",)
     readonly_fields = (
         "update_id",
-        "kind",
+        "kind_label",
+        "user_link",
         "chat_id",
         "status",
         "attempts",
-        "received_at",
-        "started_at",
-        "finished_at",
+        "received",
+        "started",
+        "finished",
         "raw_update",
         "error",
     )
-    exclude = ("payload",)
+    fields = readonly_fields
+
+    received = moment_display("received_at", TelegramUpdate)
+    started = moment_display("started_at", TelegramUpdate)
+    finished = moment_display("finished_at", TelegramUpdate)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Updates from private chats carry the user's Telegram id as the chat id: one subquery, no N+1.
+        person = TelegramUser.objects.filter(telegram_id=OuterRef("chat_id")).values("pk")[:1]
+        return super().get_queryset(request).annotate(user_pk=Subquery(person))
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: TelegramUpdate) -> str:
+        return str(UPDATE_KIND_LABELS.get(obj.kind, obj.kind or "—"))
+
+    @admin.display(description=_("user"))
+    def user_link(self, obj: TelegramUpdate) -> str:
+        if getattr(obj, "user_pk", None) is None:
+            return str(obj.chat_id or "—")
+        url = reverse("admin:users_telegramuser_change", args=[obj.user_pk])
+        return format_html('<a href="{}">{}</a>', url, obj.chat_id)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -145,7 +145,9 @@ def subscribers_renewing(*, users: QuerySet[TelegramUser], now: datetime | None 
     """Ids of those users whose Stars subscription Telegram will charge again (renewal on, period not over)."""
     now = now or timezone.now()
     return list(
-        Subscription.objects.filter(user__in=users.order_by().values("pk"), canceled_at__isnull=True, expires_at__gt=now)
+        Subscription.objects.filter(
+            user__in=users.order_by().values("pk"), canceled_at__isnull=True, expires_at__gt=now
+        )
         .values_list("user_id", flat=True)
         .distinct()
     )

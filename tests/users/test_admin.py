@@ -145,7 +145,9 @@ def test_grant_premium_for_n_days(staff, people):
     assert "колько дней Премиума добавить" in form.content.decode()
     key = form.context["form"]["submission_key"].value()
 
-    bad = staff.post(CHANGELIST, {**action, "index": "0", "apply": "1", "days": "0", "reason": "x", "submission_key": key})
+    bad = staff.post(
+        CHANGELIST, {**action, "index": "0", "apply": "1", "days": "0", "reason": "x", "submission_key": key}
+    )
     assert bad.status_code == 200
     no_reason = staff.post(CHANGELIST, {**action, "index": "0", "apply": "1", "days": "30", "submission_key": key})
     assert no_reason.status_code == 200 and "reason" in no_reason.context["form"].errors
