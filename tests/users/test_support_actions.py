@@ -293,3 +293,27 @@ def test_revoke_service_skips_users_without_premium():
     change = users_premium_revoke(users=TelegramUser.objects.all(), staff_id=staff.pk, reason="r")
 
     assert change.user_ids == [] and LogEntry.objects.count() == 0
+
+
+def test_media_files_are_served_in_development(client, settings, tmp_path):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    (tmp_path / "tarot").mkdir()
+    (tmp_path / "tarot" / "card.txt").write_text("picture")
+    settings.MEDIA_ROOT = str(tmp_path)
+    try:
+        settings.DEBUG = True
+        importlib.reload(config.urls)
+        clear_url_caches()
+        assert b"".join(client.get("/media/tarot/card.txt").streaming_content) == b"picture"
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+        clear_url_caches()
+        assert client.get("/media/tarot/card.txt").status_code == 404
+    finally:
+        importlib.reload(config.urls)
+        clear_url_caches()
