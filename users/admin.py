@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
+from unfold.widgets import UnfoldAdminIntegerFieldWidget, UnfoldAdminTextInputWidget, UnfoldBooleanSwitchWidget
 
 from users.models import TelegramUser
 from users.selectors import tz_label, user_invited_count, user_local_now, zone_or_none
@@ -121,9 +122,9 @@ class StaffChangeForm(forms.Form):
         label=_("reason"),
         max_length=300,
         help_text=_('Shown in each user\'s history, e.g. "compensation for the outage on 5 May".'),
-        widget=forms.TextInput(attrs={"size": 60}),
+        widget=UnfoldAdminTextInputWidget,
     )
-    notify = forms.BooleanField(label=_("tell the user in the bot"), required=False)
+    notify = forms.BooleanField(label=_("tell the user in the bot"), required=False, widget=UnfoldBooleanSwitchWidget)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -138,7 +139,13 @@ class StaffChangeForm(forms.Form):
 
 
 class PremiumGrantForm(StaffChangeForm):
-    days = forms.IntegerField(label=_("days of Premium to add"), min_value=1, max_value=MAX_PREMIUM_DAYS, initial=30)
+    days = forms.IntegerField(
+        label=_("days of Premium to add"),
+        min_value=1,
+        max_value=MAX_PREMIUM_DAYS,
+        initial=30,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
     field_order = ("days", "reason", "notify")
 
 
@@ -154,10 +161,8 @@ class TelegramUserAdmin(ModelAdmin):
         "telegram_id",
         "username",
         "full_name",
-        "language",
         "sign",
         "premium_badge",
-        "notify_enabled",
         "blocked_badge",
         "source",
         "first_seen",
