@@ -31,7 +31,7 @@ from payments.models import Subscription
 from payments.providers import ProviderError
 from payments.selectors import subscribers_renewing, user_subscription_by_id, user_subscriptions
 from payments.services import PaymentRefused, subscription_cancel
-from users.admin import TelegramUserAdmin, moment_display
+from users.admin import TelegramUserAdmin, moment_display, staff_id
 from users.audit import audit_record
 from users.models import TelegramUser
 from users.services import SubmissionReplayed
@@ -142,7 +142,7 @@ class PersonAdmin(TelegramUserAdmin):
     # --- support actions on the user's page ---------------------------------------------------------------
 
     def _page(
-        self, request: HttpRequest, user: TelegramUser, title: str, template: str, **context: Any
+        self, request: HttpRequest, user: TelegramUser, title: Any, template: str, **context: Any
     ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
@@ -162,7 +162,7 @@ class PersonAdmin(TelegramUserAdmin):
             try:
                 staff_message_queue(
                     user_id=user.pk,
-                    staff_id=request.user.pk,
+                    staff_id=staff_id(request),
                     text=form.cleaned_data["text"],
                     submission_key=form.cleaned_data["submission_key"],
                 )
@@ -208,7 +208,7 @@ class PersonAdmin(TelegramUserAdmin):
             )
             return HttpResponseRedirect(back)
         audit_record(
-            staff_id=request.user.pk,
+            staff_id=staff_id(request),
             obj=user,
             message=f"Auto-renewal of Stars subscription #{subscription.pk} turned off.",
         )
@@ -287,9 +287,10 @@ class TelegramUpdateAdmin(ModelAdmin):
 
     @admin.display(description=_("user"))
     def user_link(self, obj: TelegramUpdate) -> str:
-        if getattr(obj, "user_pk", None) is None:
+        user_pk = getattr(obj, "user_pk", None)
+        if user_pk is None:
             return str(obj.chat_id or "—")
-        url = reverse("admin:users_telegramuser_change", args=[obj.user_pk])
+        url = reverse("admin:users_telegramuser_change", args=[user_pk])
         return format_html('<a href="{}">{}</a>', url, obj.chat_id)
 
     def has_add_permission(self, request) -> bool:

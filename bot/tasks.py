@@ -10,6 +10,7 @@ from bot.services import updates_prune as _updates_prune
 from bot.throttle import rate_windows_prune
 from bot.views import CLUSTER_HEARTBEAT
 from users.models import TelegramUser
+from users.services import staff_submissions_prune
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +21,9 @@ def heartbeat() -> None:
 
 
 def updates_prune() -> int:
-    """Delete claimed updates past their retention period, and rate windows nobody has used for days."""
-    return _updates_prune() + rate_windows_prune()
+    """Delete claimed updates past their retention period, rate windows nobody has used for days and old
+    one-time keys of staff forms."""
+    return _updates_prune() + rate_windows_prune() + staff_submissions_prune()
 
 
 def task_results_prune() -> int:

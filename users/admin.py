@@ -37,6 +37,11 @@ MAX_PREMIUM_DAYS = 3660
 PREVIEW_SIZE = 20
 
 
+def staff_id(request: HttpRequest) -> int:
+    """The id of the staff member behind an admin request (the admin lets only logged-in staff in)."""
+    return int(request.user.pk or 0)
+
+
 def moment(value: datetime | None) -> str:
     """A moment in the panel's time zone, with UTC on hover."""
     if value is None:
@@ -50,7 +55,7 @@ def moment(value: datetime | None) -> str:
 
 def moment_display(field_name: str, model: type[Model] | None = None) -> Callable[[Any, Model], str]:
     """A read-only column or field showing a model's moment field through `moment`, sortable by it."""
-    label = (model or TelegramUser)._meta.get_field(field_name).verbose_name
+    label = getattr((model or TelegramUser)._meta.get_field(field_name), "verbose_name", field_name)
 
     @admin.display(description=label, ordering=field_name)
     def show(model_admin: Any, obj: Model) -> str:
@@ -185,7 +190,7 @@ class TelegramUserAdmin(ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     actions = ("premium_extend_action", "premium_revoke_action", "export_csv_action")
-    actions_detail = ("premium_grant_detail", "premium_revoke_detail")
+    actions_detail: tuple[str, ...] = ("premium_grant_detail", "premium_revoke_detail")
     fieldsets = (
         (_("Telegram"), {"fields": ("telegram_id", "username", "first_name", "last_name", "language")}),
         (
@@ -373,14 +378,14 @@ class TelegramUserAdmin(ModelAdmin):
                 return users_premium_grant(
                     users=users,
                     days=data["days"],
-                    staff_id=request.user.pk,
+                    staff_id=staff_id(request),
                     reason=data["reason"],
                     notify=data["notify"],
                     submission_key=data["submission_key"],
                 )
             return users_premium_revoke(
                 users=users,
-                staff_id=request.user.pk,
+                staff_id=staff_id(request),
                 reason=data["reason"],
                 keep_ids=self.premium_revoke_keep_ids(users),
                 notify=data["notify"],
@@ -491,7 +496,8 @@ class TelegramUserAdmin(ModelAdmin):
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
         fields = [TelegramUser._meta.get_field(name) for name in CSV_COLUMNS]
-        writer.writerow([*(str(field.verbose_name) for field in fields), str(_("invited by (Telegram id)"))])
+        labels = [str(getattr(field, "verbose_name", field.name)) for field in fields]
+        writer.writerow([*labels, str(_("invited by (Telegram id)"))])
         rows = queryset.order_by("pk").values_list(*CSV_COLUMNS, "invited_by__telegram_id")
         for row in rows.iterator(chunk_size=2000):
             writer.writerow([_csv_cell(field, value) for field, value in zip([*fields, None], row, strict=True)])

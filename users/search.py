@@ -22,14 +22,14 @@ class CasefoldContains(IContains):
 
     lookup_name = "ci"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
         if connection.vendor == "sqlite":
             sql = f"{SQLITE_FUNCTION}({lhs_sql}) LIKE {SQLITE_FUNCTION}({rhs_sql}) ESCAPE '\\'"
         else:
             sql = f"UPPER({lhs_sql}) LIKE UPPER({rhs_sql})"
-        return sql, [*lhs_params, *rhs_params]
+        return sql, (*lhs_params, *rhs_params)
 
 
 def sqlite_functions_register(sender: object, connection: Any, **kwargs: object) -> None:

@@ -133,6 +133,12 @@ def staff_submission_claim(*, key: str) -> None:
         raise SubmissionReplayed(key) from None
 
 
+def staff_submissions_prune(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Forget one-time keys of staff forms old enough that no browser resends them; the number deleted."""
+    deleted, _ = StaffSubmission.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
 def _premium_notice(*, user_ids: list[int], kind: str, days: int = 0) -> None:
     if user_ids:
         transaction.on_commit(lambda: premium_changed_by_staff.send(None, user_ids=user_ids, kind=kind, days=days))

@@ -317,3 +317,27 @@ def test_media_files_are_served_in_development(client, settings, tmp_path):
     finally:
         importlib.reload(config.urls)
         clear_url_caches()
+
+
+def test_all_records_links_open_the_filtered_lists(boss):
+    user, other = TelegramUserFactory(), TelegramUserFactory()
+    TarotReadingFactory.create_batch(3, user=user)
+    TarotReadingFactory(user=other)
+
+    for name in ("payments_payment", "payments_subscription", "horoscopes_tarotreading", "horoscopes_pushdelivery"):
+        response = boss.get(reverse(f"admin:{name}_changelist"), {"user__id__exact": user.pk})
+        assert response.status_code == 200, name
+        assert all(row.user_id == user.pk for row in response.context["cl"].result_list), name
+    readings = boss.get(reverse("admin:horoscopes_tarotreading_changelist"), {"user__id__exact": user.pk})
+    assert len(readings.context["cl"].result_list) == 3
+
+
+def test_old_staff_form_keys_are_pruned():
+    from users.models import StaffSubmission
+    from users.services import staff_submissions_prune
+
+    StaffSubmission.objects.create(key="old", created_at=timezone.now() - timedelta(days=8))
+    StaffSubmission.objects.create(key="new")
+
+    assert staff_submissions_prune() == 1
+    assert list(StaffSubmission.objects.values_list("key", flat=True)) == ["new"]
