@@ -341,3 +341,15 @@ def test_old_staff_form_keys_are_pruned():
 
     assert staff_submissions_prune() == 1
     assert list(StaffSubmission.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_after_a_revoke_the_bot_no_longer_counts_the_user_as_premium():
+    from payments.selectors import user_is_premium
+
+    staff = get_user_model().objects.create_user("s", is_staff=True)
+    user = TelegramUserFactory(premium=True)
+
+    users_premium_revoke(users=TelegramUser.objects.filter(pk=user.pk), staff_id=staff.pk, reason="r")
+
+    user.refresh_from_db()
+    assert not user_is_premium(user)
