@@ -53,6 +53,12 @@ class BotConfig(AppConfig):
         payment_granted.connect(payment_granted_listener, dispatch_uid="bot.premium.payment_granted")
         payment_refunded.connect(payment_refunded_listener, dispatch_uid="bot.premium.payment_refunded")
 
+        # Staff grants and revokes of Premium, when staff chose to tell the users.
+        from bot.premium.tasks import premium_staff_listener
+        from users.signals import premium_changed_by_staff
+
+        premium_changed_by_staff.connect(premium_staff_listener, dispatch_uid="bot.premium.staff_change")
+
         # Provider notifications go through the rate limiter every process shares (bot.throttle).
         from bot.throttle import notification_limit
         from payments.signals import notification_received

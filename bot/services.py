@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
+from users.services import user_message_record
 
 if TYPE_CHECKING:
     from users.models import TelegramUser
@@ -227,3 +229,13 @@ def heartbeat_record(*, name: str) -> Heartbeat:
     """Record that the named process is alive now."""
     beat, _ = Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
     return beat
+
+
+@transaction.atomic
+def staff_message_queue(*, user_id: int, staff_id: int, text: str, submission_key: str = "") -> None:
+    """Record a staff message in the user's history and have the worker deliver it once this commits.
+
+    Raises users.services.SubmissionReplayed when the same form was already submitted.
+    """
+    user_message_record(user_id=user_id, staff_id=staff_id, text=text, submission_key=submission_key)
+    transaction.on_commit(lambda: async_task("bot.tasks.staff_message_send", user_id, text, group="staff messages"))

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,3 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("payments.urls")),
 ]
+
+# Uploads (staff's tarot card pictures) in development only; in production the web server or a bucket serves
+# MEDIA_ROOT (README, "Media files").
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

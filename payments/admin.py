@@ -169,9 +169,20 @@ class SubscriptionAdmin(ModelAdmin):
         self._set_renewal(request, queryset, renews=True)
 
 
+# What became of a notice: the sender's outcomes, and "refund" for an end already told by the refund notice.
+NOTICE_STATUS_LABELS = {
+    "sent": _("sent"),
+    "blocked": _("bot blocked"),
+    "failed": _("failed"),
+    "uncertain": _("uncertain"),
+    "refund": _("told with the refund"),
+    "": _("not sent yet"),
+}
+
+
 @admin.register(PremiumNotice)
 class PremiumNoticeAdmin(ModelAdmin):
-    list_display = ("user", "kind", "days_before", "premium_until", "status", "created_at")
+    list_display = ("user", "kind", "days_before", "premium_until", "status_label", "created_at")
     list_filter = ("kind", "status")
     search_fields = ("user__telegram_id", "user__username")
     list_select_related = ("user",)
@@ -181,6 +192,10 @@ class PremiumNoticeAdmin(ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: PremiumNotice | None = None) -> bool:
         return False
+
+    @admin.display(description=_("delivery"), ordering="status")
+    def status_label(self, notice: PremiumNotice) -> str:
+        return str(NOTICE_STATUS_LABELS.get(notice.status, notice.status))
 
 
 class PaymentInline(TabularInline):

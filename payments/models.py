@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 # Telegram Stars subscriptions renew every 30 days, exactly (Bot API: subscription_period=2592000).
@@ -65,7 +65,8 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_en
+        # Staff read the plan in their own panel language.
+        return self.name(translation.get_language() or "en")
 
     def clean(self) -> None:
         """A subscription is a monthly Stars product; every plan needs some price."""
@@ -81,7 +82,7 @@ class Plan(models.Model):
 
     def name(self, language: str) -> str:
         """The plan's name in a language (English for anything but Russian)."""
-        return self.name_ru if language == "ru" else self.name_en
+        return self.name_ru if language.startswith("ru") else self.name_en
 
 
 class PaymentStatus(models.TextChoices):

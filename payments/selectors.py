@@ -139,3 +139,20 @@ def premium_counts(*, now: datetime | None = None) -> dict[str, int]:
         "premium": TelegramUser.objects.filter(premium_until__gt=now).count(),
         "renewing": Subscription.objects.filter(canceled_at__isnull=True, expires_at__gt=now).count(),
     }
+
+
+def subscribers_renewing(*, users: QuerySet[TelegramUser], now: datetime | None = None) -> list[int]:
+    """Ids of those users whose Stars subscription Telegram will charge again (renewal on, period not over)."""
+    now = now or timezone.now()
+    return list(
+        Subscription.objects.filter(
+            user__in=users.order_by().values("pk"), canceled_at__isnull=True, expires_at__gt=now
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def user_subscriptions(*, user_id: int) -> list[Subscription]:
+    """All of a user's Stars subscriptions, newest first."""
+    return list(Subscription.objects.filter(user_id=user_id).select_related("plan").order_by("-created_at"))

@@ -1,13 +1,16 @@
 """Staff view of the bot's users: search, filters, the profile, Premium grants and CSV export."""
 
 import csv
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -15,17 +18,50 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
+from unfold.decorators import action
+from unfold.widgets import UnfoldAdminIntegerFieldWidget, UnfoldAdminTextInputWidget, UnfoldBooleanSwitchWidget
 
 from users.models import TelegramUser
 from users.selectors import tz_label, user_invited_count, user_local_now, zone_or_none
 from users.services import (
-    user_premium_extend,
+    PremiumChange,
+    SubmissionReplayed,
     user_set_current_tz,
     user_set_language,
     user_set_notify,
+    users_premium_grant,
+    users_premium_revoke,
 )
 
 MAX_PREMIUM_DAYS = 3660
+PREVIEW_SIZE = 20
+
+
+def staff_id(request: HttpRequest) -> int:
+    """The id of the staff member behind an admin request (the admin lets only logged-in staff in)."""
+    return int(request.user.pk or 0)
+
+
+def moment(value: datetime | None) -> str:
+    """A moment in the panel's time zone, with UTC on hover."""
+    if value is None:
+        return "—"
+    return format_html(
+        '<span title="{} UTC">{}</span>',
+        f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+        f"{timezone.localtime(value):%Y-%m-%d %H:%M}",
+    )
+
+
+def moment_display(field_name: str, model: type[Model] | None = None) -> Callable[[Any, Model], str]:
+    """A read-only column or field showing a model's moment field through `moment`, sortable by it."""
+    label = getattr((model or TelegramUser)._meta.get_field(field_name), "verbose_name", field_name)
+
+    @admin.display(description=label, ordering=field_name)
+    def show(model_admin: Any, obj: Model) -> str:
+        return moment(getattr(obj, field_name))
+
+    return show
 
 
 class PremiumFilter(admin.SimpleListFilter):
@@ -84,8 +120,42 @@ class TelegramUserForm(forms.ModelForm):
         return tz
 
 
-class PremiumDaysForm(forms.Form):
-    days = forms.IntegerField(label=_("days of Premium to add"), min_value=1, max_value=MAX_PREMIUM_DAYS, initial=30)
+class StaffChangeForm(forms.Form):
+    """A reason for the user's history, whether to tell them, and the form's one-time key (double clicks)."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=300,
+        help_text=_('Shown in each user\'s history, e.g. "compensation for the outage on 5 May".'),
+        widget=UnfoldAdminTextInputWidget,
+    )
+    notify = forms.BooleanField(label=_("tell the user in the bot"), required=False, widget=UnfoldBooleanSwitchWidget)
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = secrets.token_urlsafe(24)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why: the reason goes to the user's history."))
+        return reason
+
+
+class PremiumGrantForm(StaffChangeForm):
+    days = forms.IntegerField(
+        label=_("days of Premium to add"),
+        min_value=1,
+        max_value=MAX_PREMIUM_DAYS,
+        initial=30,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    field_order = ("days", "reason", "notify")
+
+
+class PremiumRevokeForm(StaffChangeForm):
+    field_order = ("reason", "notify")
 
 
 class TelegramUserAdmin(ModelAdmin):
@@ -96,14 +166,12 @@ class TelegramUserAdmin(ModelAdmin):
         "telegram_id",
         "username",
         "full_name",
-        "language",
         "sign",
         "premium_badge",
-        "notify_enabled",
         "blocked_badge",
         "source",
-        "first_seen_at",
-        "last_seen_at",
+        "first_seen",
+        "last_seen",
     )
     list_display_links = ("telegram_id", "username")
     list_filter = (
@@ -115,12 +183,14 @@ class TelegramUserAdmin(ModelAdmin):
         OnboardedFilter,
         "source",
     )
-    search_fields = ("=telegram_id", "username", "first_name", "last_name")
+    # "ci": case-insensitive in every alphabet, on SQLite too (users.search).
+    search_fields = ("=telegram_id", "username__ci", "first_name__ci", "last_name__ci")
     date_hierarchy = "first_seen_at"
     ordering = ("-first_seen_at",)
     list_per_page = 50
     show_full_result_count = False
-    actions = ("premium_extend_action", "export_csv_action")
+    actions = ("premium_extend_action", "premium_revoke_action", "export_csv_action")
+    actions_detail: tuple[str, ...] = ("premium_grant_detail", "premium_revoke_detail")
     fieldsets = (
         (_("Telegram"), {"fields": ("telegram_id", "username", "first_name", "last_name", "language")}),
         (
@@ -131,24 +201,24 @@ class TelegramUserAdmin(ModelAdmin):
                     "birth_time_text",
                     "birthplace",
                     "birth_tz",
-                    "birth_utc",
+                    "birth_utc_shown",
                     "sign",
                 )
             },
         ),
-        (_("Settings"), {"fields": ("current_tz", "local_time", "notify_enabled", "notify_time", "notify_changed_at")}),
-        (_("Premium"), {"fields": ("premium_until", "premium_badge")}),
+        (_("Settings"), {"fields": ("current_tz", "local_time", "notify_enabled", "notify_time", "notify_changed")}),
+        (_("Premium"), {"fields": ("premium_until_shown", "premium_badge")}),
         (_("Growth"), {"fields": ("source", "inviter_link", "invited_count", "invite_code")}),
         (
             _("Activity and privacy"),
             {
                 "fields": (
-                    "first_seen_at",
-                    "last_seen_at",
-                    "onboarded_at",
-                    "consent_at",
+                    "first_seen",
+                    "last_seen",
+                    "onboarded",
+                    "consent",
                     "consent_version",
-                    "blocked_at",
+                    "blocked",
                     "state",
                     "state_data",
                 )
@@ -164,22 +234,22 @@ class TelegramUserAdmin(ModelAdmin):
         "birth_time_text",
         "birthplace",
         "birth_tz",
-        "birth_utc",
+        "birth_utc_shown",
         "sign",
         "local_time",
-        "notify_changed_at",
-        "premium_until",
+        "notify_changed",
+        "premium_until_shown",
         "premium_badge",
         "source",
         "inviter_link",
         "invited_count",
         "invite_code",
-        "first_seen_at",
-        "last_seen_at",
-        "onboarded_at",
-        "consent_at",
+        "first_seen",
+        "last_seen",
+        "onboarded",
+        "consent",
         "consent_version",
-        "blocked_at",
+        "blocked",
         "state",
         "state_data",
     )
@@ -193,6 +263,23 @@ class TelegramUserAdmin(ModelAdmin):
         return super().get_search_results(request, queryset, search_term.strip().lstrip("@"))
 
     # --- columns and read-only fields -------------------------------------------------------------------
+
+    first_seen = moment_display("first_seen_at")
+    last_seen = moment_display("last_seen_at")
+    onboarded = moment_display("onboarded_at")
+    consent = moment_display("consent_at")
+    blocked = moment_display("blocked_at")
+    notify_changed = moment_display("notify_changed_at")
+    premium_until_shown = moment_display("premium_until")
+
+    @admin.display(description=_("birth moment (UTC)"))
+    def birth_utc_shown(self, user: TelegramUser) -> str:
+        if user.birth_utc is None:
+            return "—"
+        utc = user.birth_utc.astimezone(UTC)
+        zone = zone_or_none(user.birth_tz)
+        hover = f"{user.birth_utc.astimezone(zone):%Y-%m-%d %H:%M} {user.birth_tz}" if zone else ""
+        return format_html('<span title="{}">{} UTC</span>', hover, f"{utc:%Y-%m-%d %H:%M}")
 
     @admin.display(description=_("name"))
     def full_name(self, user: TelegramUser) -> str:
@@ -278,78 +365,180 @@ class TelegramUserAdmin(ModelAdmin):
 
     # --- actions --------------------------------------------------------------------------------------------
 
-    @admin.action(description=_("Grant or extend Premium by N days"), permissions=["change"])
-    def premium_extend_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        form = PremiumDaysForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            days = form.cleaned_data["days"]
-            for pk in queryset.values_list("pk", flat=True):
-                user_premium_extend(user_id=pk, days=days)
-            count = queryset.count()
+    def premium_revoke_keep_ids(self, users: QuerySet) -> list[int]:
+        """Users whose Premium a revoke must leave alone (the bot layer adds renewing subscriptions)."""
+        return []
+
+    def _premium_change(
+        self, request: HttpRequest, users: QuerySet, form: StaffChangeForm, *, grant: bool
+    ) -> PremiumChange | None:
+        data = form.cleaned_data
+        try:
+            if grant:
+                return users_premium_grant(
+                    users=users,
+                    days=data["days"],
+                    staff_id=staff_id(request),
+                    reason=data["reason"],
+                    notify=data["notify"],
+                    submission_key=data["submission_key"],
+                )
+            return users_premium_revoke(
+                users=users,
+                staff_id=staff_id(request),
+                reason=data["reason"],
+                keep_ids=self.premium_revoke_keep_ids(users),
+                notify=data["notify"],
+                submission_key=data["submission_key"],
+            )
+        except SubmissionReplayed:
+            self.message_user(
+                request, _("This form was already submitted; nothing was changed again."), messages.WARNING
+            )
+            return None
+
+    def _premium_report(self, request: HttpRequest, change: PremiumChange, *, grant: bool, days: int = 0) -> None:
+        count = len(change.user_ids)
+        if grant:
+            text = ngettext(
+                "Premium extended by %(days)d days for %(count)d user.",
+                "Premium extended by %(days)d days for %(count)d users.",
+                count,
+            ) % {"days": days, "count": count}
+        else:
+            text = ngettext("Premium ended for %(count)d user.", "Premium ended for %(count)d users.", count) % {
+                "count": count
+            }
+        self.message_user(request, text, messages.SUCCESS)
+        if change.skipped_ids:
+            skipped = len(change.skipped_ids)
             self.message_user(
                 request,
                 ngettext(
-                    "Premium extended by %(days)d days for %(count)d user.",
-                    "Premium extended by %(days)d days for %(count)d users.",
-                    count,
+                    "%(count)d user kept Premium: their Stars subscription renews. Turn off its renewal first.",
+                    "%(count)d users kept Premium: their Stars subscriptions renew. Turn off the renewals first.",
+                    skipped,
                 )
-                % {"days": days, "count": count},
-                messages.SUCCESS,
+                % {"count": skipped},
+                messages.WARNING,
             )
-            return None
+
+    def _premium_form_page(
+        self, request: HttpRequest, users: QuerySet, form: StaffChangeForm, *, grant: bool, action: str = ""
+    ) -> TemplateResponse:
+        """The reason form: for a list action it posts back the filter (in the URL), select_across and only the
+        ids the list page itself posted, never every id of the selection."""
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Grant or extend Premium"),
+            "title": _("Grant or extend Premium") if grant else _("End Premium now"),
             "opts": self.model._meta,
-            "queryset": queryset,
+            "grant": grant,
+            "count": users.count(),
+            "preview": list(users[:PREVIEW_SIZE]),
             "form": form,
+            "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action": "premium_extend_action",
-            "preview": queryset[:20],
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)[: self.list_max_show_all],
+            "select_across": request.POST.get("select_across") == "1",
+            "form_url": request.get_full_path(),
         }
-        return TemplateResponse(request, "admin/users/telegramuser/premium_extend.html", context)
+        return TemplateResponse(request, "admin/users/telegramuser/premium_change.html", context)
+
+    def _premium_action(
+        self, request: HttpRequest, users: QuerySet, *, grant: bool, action: str
+    ) -> HttpResponse | None:
+        form_class = PremiumGrantForm if grant else PremiumRevokeForm
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            change = self._premium_change(request, users, form, grant=grant)
+            if change is not None:
+                self._premium_report(request, change, grant=grant, days=form.cleaned_data.get("days", 0))
+            return None
+        return self._premium_form_page(request, users, form, grant=grant, action=action)
+
+    @admin.action(description=_("Grant or extend Premium by N days"), permissions=["change"])
+    def premium_extend_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return self._premium_action(request, queryset, grant=True, action="premium_extend_action")
+
+    @admin.action(description=_("End Premium now"), permissions=["change"])
+    def premium_revoke_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return self._premium_action(request, queryset, grant=False, action="premium_revoke_action")
+
+    def _premium_detail(self, request: HttpRequest, object_id: str, *, grant: bool) -> HttpResponse:
+        users = TelegramUser.objects.filter(pk=object_id)
+        if not users.exists():
+            raise Http404
+        change_url = reverse("admin:users_telegramuser_change", args=[users[0].pk])
+        form_class = PremiumGrantForm if grant else PremiumRevokeForm
+        form = form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            change = self._premium_change(request, users, form, grant=grant)
+            if change is not None:
+                self._premium_report(request, change, grant=grant, days=form.cleaned_data.get("days", 0))
+            return HttpResponseRedirect(change_url)
+        return self._premium_form_page(request, users, form, grant=grant)
+
+    @action(description=_("Grant Premium"), url_path="premium-grant", permissions=["change"], icon="diamond")
+    def premium_grant_detail(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._premium_detail(request, object_id, grant=True)
+
+    @action(description=_("End Premium"), url_path="premium-revoke", permissions=["change"], icon="block")
+    def premium_revoke_detail(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._premium_detail(request, object_id, grant=False)
 
     @admin.action(description=_("Export the selection as CSV"), permissions=["view"])
     def export_csv_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        """A CSV that Excel with Russian settings opens as columns: semicolons, a BOM, labels, local times."""
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="bot-users-{stamp}.csv"'
         # A BOM so that spreadsheet programs read Cyrillic names as UTF-8.
         response.write("\ufeff")
-        writer = csv.writer(response)
-        columns = (
-            "telegram_id",
-            "username",
-            "first_name",
-            "last_name",
-            "language",
-            "sign",
-            "birth_date",
-            "birth_country",
-            "current_tz",
-            "notify_enabled",
-            "notify_time",
-            "premium_until",
-            "source",
-            "invited_by__telegram_id",
-            "first_seen_at",
-            "last_seen_at",
-            "onboarded_at",
-            "blocked_at",
-        )
-        writer.writerow(columns)
-        for row in queryset.order_by("pk").values_list(*columns).iterator(chunk_size=2000):
-            writer.writerow([_csv_cell(value) for value in row])
+        writer = csv.writer(response, delimiter=";")
+        fields = [TelegramUser._meta.get_field(name) for name in CSV_COLUMNS]
+        labels = [str(getattr(field, "verbose_name", field.name)) for field in fields]
+        writer.writerow([*labels, str(_("invited by (Telegram id)"))])
+        rows = queryset.order_by("pk").values_list(*CSV_COLUMNS, "invited_by__telegram_id")
+        for row in rows.iterator(chunk_size=2000):
+            writer.writerow([_csv_cell(field, value) for field, value in zip([*fields, None], row, strict=True)])
         return response
 
 
-def _csv_cell(value: object) -> object:
-    if value is None:
+CSV_COLUMNS = (
+    "telegram_id",
+    "username",
+    "first_name",
+    "last_name",
+    "language",
+    "sign",
+    "birth_date",
+    "birth_country",
+    "current_tz",
+    "notify_enabled",
+    "notify_time",
+    "premium_until",
+    "source",
+    "first_seen_at",
+    "last_seen_at",
+    "onboarded_at",
+    "blocked_at",
+)
+
+
+def _csv_cell(field: Any, value: object) -> object:
+    """A value as staff read it: choices by label, yes/no, moments in local time to the minute."""
+    if value is None or value == "":
         return ""
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return value.isoformat(timespec="minutes") if hasattr(value, "hour") else value.isoformat()
     text = str(value)
     # Names are user-controlled: a leading =, +, - or @ would run as a formula in a spreadsheet.
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
-    return value
+    return text

@@ -9,3 +9,6 @@ class UsersConfig(AppConfig):
 
     def ready(self) -> None:
         from users import bot_config  # noqa: F401  (connects the settings cache to constance's signal)
+        from users.search import search_lookups_register
+
+        search_lookups_register()

@@ -100,3 +100,17 @@ class TelegramUser(models.Model):
         name = " ".join(part for part in (self.first_name, self.last_name) if part)
         handle = f"@{self.username}" if self.username else str(self.telegram_id)
         return f"{name} ({handle})" if name else handle
+
+
+class StaffSubmission(models.Model):
+    """The one-time key of a staff form that changes users: a double click or a replayed post finds it taken."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("staff form submission")
+        verbose_name_plural = _("staff form submissions")
+
+    def __str__(self) -> str:
+        return self.key

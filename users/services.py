@@ -3,20 +3,24 @@
 import enum
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, QuerySet, Value, When
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from users.audit import audit_record, audit_record_many
 from users.birth import BirthMoment, MomentStatus, birth_moment_utc, sun_sign_of_birth
-from users.models import Language, Sign, TelegramUser, invite_code_new
+from users.models import Language, Sign, StaffSubmission, TelegramUser, invite_code_new
 from users.parsing import MIN_BIRTH_YEAR
 from users.places import Place
 from users.selectors import user_invited_count, user_local_date, zone_or_none
+from users.signals import premium_changed_by_staff
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +29,9 @@ PRIVACY_POLICY_VERSION = "2026-11"
 
 # Refresh last_seen at most this often, so an ordinary update costs one read and no write.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+# Staff bulk changes update this many rows per statement (SQLite's variable limit, short locks).
+BULK_CHUNK = 900
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,121 @@ def user_premium_extend(*, user_id: int, days: int, now: datetime | None = None)
     user.premium_until = start + timedelta(days=days)
     user.save(update_fields=["premium_until"])
     return user
+
+
+@dataclass(frozen=True)
+class PremiumChange:
+    """What a staff grant or revoke did: the users changed and those left alone (with why)."""
+
+    user_ids: list[int]
+    skipped_ids: list[int]
+
+
+class SubmissionReplayed(Exception):
+    """This staff form was already submitted (a double click, the browser's back button and resend)."""
+
+
+def staff_submission_claim(*, key: str) -> None:
+    """Take a staff form's one-time key inside the caller's transaction; SubmissionReplayed when taken."""
+    if not key:
+        return
+    try:
+        with transaction.atomic():
+            StaffSubmission.objects.create(key=key[:64])
+    except IntegrityError:
+        raise SubmissionReplayed(key) from None
+
+
+def staff_submissions_prune(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Forget one-time keys of staff forms old enough that no browser resends them; the number deleted."""
+    deleted, _ = StaffSubmission.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+def _premium_notice(*, user_ids: list[int], kind: str, days: int = 0) -> None:
+    if user_ids:
+        transaction.on_commit(lambda: premium_changed_by_staff.send(None, user_ids=user_ids, kind=kind, days=days))
+
+
+@transaction.atomic
+def users_premium_grant(
+    *,
+    users: QuerySet[TelegramUser],
+    days: int,
+    staff_id: int,
+    reason: str,
+    notify: bool = False,
+    submission_key: str = "",
+    now: datetime | None = None,
+) -> PremiumChange:
+    """Staff: add days of Premium to every user of a queryset (any size) in one update, recorded in the audit.
+
+    Days count from the later of now and each user's current end, like a purchase.
+    """
+    if days <= 0:
+        raise ValueError("days must be positive")
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a reason is required")
+    staff_submission_claim(key=submission_key)
+    now = now or timezone.now()
+    delta = timedelta(days=days)
+    user_ids = list(users.order_by().values_list("pk", flat=True))
+    for start in range(0, len(user_ids), BULK_CHUNK):
+        chunk = user_ids[start : start + BULK_CHUNK]
+        TelegramUser.objects.filter(pk__in=chunk).update(
+            premium_until=Case(
+                When(premium_until__gt=now, then=ExpressionWrapper(F("premium_until") + delta, DateTimeField())),
+                default=Value(now + delta),
+            )
+        )
+    audit_record_many(
+        staff_id=staff_id,
+        model=TelegramUser,
+        pks=user_ids,
+        message=f"Premium granted for {days} days. Reason: {reason}",
+    )
+    if notify:
+        _premium_notice(user_ids=user_ids, kind="granted", days=days)
+    return PremiumChange(user_ids=user_ids, skipped_ids=[])
+
+
+@transaction.atomic
+def users_premium_revoke(
+    *,
+    users: QuerySet[TelegramUser],
+    staff_id: int,
+    reason: str,
+    keep_ids: Iterable[int] = (),
+    notify: bool = False,
+    submission_key: str = "",
+    now: datetime | None = None,
+) -> PremiumChange:
+    """Staff: end Premium now for the users of a queryset who have it, except `keep_ids` (e.g. subscribers whose
+    renewal would grant it again); recorded in the audit."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a reason is required")
+    staff_submission_claim(key=submission_key)
+    now = now or timezone.now()
+    keep = set(keep_ids)
+    active = list(users.order_by().filter(premium_until__gt=now).values_list("pk", flat=True))
+    user_ids = [pk for pk in active if pk not in keep]
+    for start in range(0, len(user_ids), BULK_CHUNK):
+        chunk = user_ids[start : start + BULK_CHUNK]
+        TelegramUser.objects.filter(pk__in=chunk, premium_until__gt=now).update(premium_until=now)
+    audit_record_many(staff_id=staff_id, model=TelegramUser, pks=user_ids, message=f"Premium revoked. Reason: {reason}")
+    if notify:
+        _premium_notice(user_ids=user_ids, kind="revoked")
+    return PremiumChange(user_ids=user_ids, skipped_ids=[pk for pk in active if pk in keep])
+
+
+@transaction.atomic
+def user_message_record(*, user_id: int, staff_id: int, text: str, submission_key: str = "") -> None:
+    """Staff: note in the user's history that a message was sent to them (the text itself is kept there)."""
+    staff_submission_claim(key=submission_key)
+    user = TelegramUser.objects.get(pk=user_id)
+    audit_record(staff_id=staff_id, obj=user, message=f"Message sent: {text[:500]}")
 
 
 # --- Conversation state --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ run a no-op, and user messages go out only when this run changed something.
 import html
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -18,7 +18,7 @@ from django_q.tasks import async_task
 from bot.premium import keyboards
 from bot.premium import texts as t
 from bot.premium.formatting import refund_text, user_date
-from bot.sender import Outgoing, SenderNotConfigured, SendStatus, send_one
+from bot.sender import Outgoing, SenderNotConfigured, SendStatus, send_batch, send_one
 from payments import selectors, services
 from payments.models import Payment, PaymentStatus, ReminderKind
 from payments.providers import ProviderError
@@ -214,3 +214,44 @@ def _notice(user: TelegramUser, kind: str, days_before: int, build: Callable[[],
         user_id=user.pk, kind=kind, days_before=days_before, premium_until=user.premium_until, status=status
     )
     return status == SendStatus.SENT
+
+
+# --- Staff grants and revokes ------------------------------------------------------------------------------
+
+
+def premium_staff_listener(sender: object, *, user_ids: list[int], kind: str, days: int = 0, **kwargs: object) -> None:
+    """users.signals.premium_changed_by_staff: tell the users from the worker, in batches."""
+    for start in range(0, len(user_ids), STAFF_NOTICE_BATCH):
+        async_task(premium_staff_notify, user_ids=user_ids[start : start + STAFF_NOTICE_BATCH], kind=kind, days=days)
+
+
+STAFF_NOTICE_BATCH = 500
+
+
+def premium_staff_notify(user_ids: list[int], kind: str, days: int = 0) -> int:
+    """Tell users that staff granted or ended their Premium; the number of messages sent.
+
+    A second run (a retry) sends again only to users the first run did not reach: users told are not tracked
+    per row, so a retry after a crash may repeat a notice; Premium itself never changes here.
+    """
+    now = timezone.now()
+    users = TelegramUser.objects.filter(pk__in=user_ids, blocked_at__isnull=True).order_by("pk")
+    if kind == "granted":
+        # Only those who still have it (a revoke may have followed).
+        users = users.filter(premium_until__gt=now)
+
+    def messages() -> Iterator[Outgoing]:
+        for user in users.iterator(chunk_size=500):
+            with translation.override(user.language):
+                if kind == "granted":
+                    text = t.STAFF_GRANTED.format(days=days, date=user_date(user, user.premium_until))
+                else:
+                    text = str(t.STAFF_REVOKED)
+            yield Outgoing(chat_id=user.telegram_id, text=text)
+
+    try:
+        report = send_batch(messages())
+    except SenderNotConfigured:
+        logger.warning("No bot token: could not tell %d users about Premium changed by staff", len(user_ids))
+        return 0
+    return report.sent

@@ -136,3 +136,7 @@ PAYMENT_LINE = _("{date} · {order} · {amount} · {status}")
 def days_text(count: int) -> str:
     """'3 days' / '3 дня' in the active language."""
     return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+
+
+STAFF_GRANTED = _("🎁 We have added {days} days of Premium to your account. It is active until <b>{date}</b>. Enjoy!")
+STAFF_REVOKED = _("Your Premium has been ended by our team. If you think this is a mistake, write to /support.")

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, StackedInline
 
@@ -19,7 +20,15 @@ def _summary(chart: NatalChart) -> str:
     language = translation.get_language() or "ru"
     lang = "en" if language.startswith("en") else "ru"
     text = natal_writer.chart_summary(chart.data, lang, full=True)
-    return format_html_join("", "{}<br>", ((line,) for line in text.split("\n")))
+    return format_html_join("", "{}<br>", ((_telegram_html(line),) for line in text.split("\n")))
+
+
+def _telegram_html(line: str) -> str:
+    """A line of the bot's Telegram HTML for the panel: escaped, with only its simple emphasis tags kept."""
+    safe = str(escape(line))
+    for tag in ("b", "i", "u", "s", "code"):
+        safe = safe.replace(f"&lt;{tag}&gt;", f"<{tag}>").replace(f"&lt;/{tag}&gt;", f"</{tag}>")
+    return mark_safe(safe)  # noqa: S308 - escaped above, only fixed tags restored
 
 
 def _wheel(chart: NatalChart) -> str:

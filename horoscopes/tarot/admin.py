@@ -1,11 +1,14 @@
 """Tarot in the staff panel: the deck (texts, pictures, preview), readings and daily counts."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -237,8 +240,18 @@ class TarotReadingAdmin(ModelAdmin):
 
     @admin.display(description=_("cards"))
     def cards_short(self, reading: TarotReading) -> str:
-        deck = tarot_deck(card.key for card in drawn_cards(reading))
-        return ", ".join(card_title(deck[card.key], reversed=card.reversed, lang="en") for card in drawn_cards(reading))
+        deck = getattr(reading, "page_deck", None) or tarot_deck(card.key for card in drawn_cards(reading))
+        lang = "ru" if (translation.get_language() or "").startswith("ru") else "en"
+        return ", ".join(card_title(deck[card.key], reversed=card.reversed, lang=lang) for card in drawn_cards(reading))
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        # One deck read for the whole page instead of one per row.
+        changelist = super().get_changelist_instance(request)
+        readings = list(changelist.result_list)
+        deck = tarot_deck(card.key for reading in readings for card in drawn_cards(reading))
+        for reading in readings:
+            reading.page_deck = deck
+        return changelist
 
     @admin.display(description=_("cards"))
     def cards_list(self, reading: TarotReading) -> str:

@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from horoscopes.tarot.deck import Card
@@ -80,7 +80,8 @@ class TarotCard(models.Model):
         ordering = ["order"]
 
     def __str__(self) -> str:
-        return f"{self.name_en} / {self.name_ru}"
+        # Staff read the card in their own panel language.
+        return self.name_ru if (translation.get_language() or "").startswith("ru") else self.name_en
 
     @staticmethod
     def keywords_split(value: str) -> list[str]:

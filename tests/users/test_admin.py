@@ -142,16 +142,26 @@ def test_grant_premium_for_n_days(staff, people):
 
     form = staff.post(CHANGELIST, action)
     assert form.status_code == 200
-    assert "сколько дней Премиума добавить" in form.content.decode()
+    assert "колько дней Премиума добавить" in form.content.decode()
+    key = form.context["form"]["submission_key"].value()
 
-    bad = staff.post(CHANGELIST, {**action, "apply": "1", "days": "0"})
+    bad = staff.post(
+        CHANGELIST, {**action, "index": "0", "apply": "1", "days": "0", "reason": "x", "submission_key": key}
+    )
     assert bad.status_code == 200
+    no_reason = staff.post(CHANGELIST, {**action, "index": "0", "apply": "1", "days": "30", "submission_key": key})
+    assert no_reason.status_code == 200 and "reason" in no_reason.context["form"].errors
     assert TelegramUser.objects.get(pk=people["anna"].pk).premium_until is None
 
-    done = staff.post(CHANGELIST, {**action, "apply": "1", "days": "30"}, follow=True)
+    apply = {**action, "index": "0", "apply": "1", "days": "30", "reason": "за сбой 5 мая", "submission_key": key}
+    done = staff.post(CHANGELIST, apply, follow=True)
     assert "Премиум продлён на 30 дн. для 2 пользователей." in done.content.decode()
     anna = TelegramUser.objects.get(pk=people["anna"].pk)
     assert timezone.now() + timedelta(days=29) < anna.premium_until <= timezone.now() + timedelta(days=30)
+    assert TelegramUser.objects.get(pk=people["bob"].pk).premium_until == bob_until + timedelta(days=30)
+
+    again = staff.post(CHANGELIST, apply, follow=True)  # a double click or the browser resending
+    assert "уже отправлена" in again.content.decode()
     assert TelegramUser.objects.get(pk=people["bob"].pk).premium_until == bob_until + timedelta(days=30)
 
 
@@ -162,13 +172,18 @@ def test_export_the_selection_as_csv(staff, people):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, *body = rows
-    assert header[:3] == ["telegram_id", "username", "first_name"]
+    assert header[:3] == ["id в Telegram", "имя пользователя", "имя"]
     anna = next(row for row in body if row[1] == "anna_iv")
-    assert anna[0] == str(2**40 + 7) and anna[2] == "Анна" and anna[5] == "pisces" and anna[6] == "1990-03-15"
-    assert anna[header.index("invited_by__telegram_id")] == "555"
+    assert anna[0] == str(2**40 + 7) and anna[2] == "Анна" and anna[4] == "Русский" and anna[5] == "Рыбы"
+    assert anna[6] == "1990-03-15"
+    assert anna[-1] == "555"
     bob = next(row for row in body if row[1] == "bob")
+    assert bob[header.index("ежедневное уведомление включено")] == "нет"
+    first_seen = bob[header.index("впервые замечен")]
+    assert first_seen == f"{timezone.localtime(people['bob'].first_seen_at):%Y-%m-%d %H:%M}"  # local, no seconds
     assert bob[2].startswith("'=")  # a name is never a spreadsheet formula
 
 
