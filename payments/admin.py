@@ -341,7 +341,10 @@ class SubscriptionAdmin(ModelAdmin):
             try:
                 subscription_cancel(subscription_id=subscription.pk, renews=renews)
             except ProviderError as exc:
-                messages.error(request, format_html("{} {}: {}", _("Subscription"), subscription.pk, _error_html(exc)))
+                messages.error(
+                    request,
+                    _("Subscription %(id)s: %(error)s") % {"id": subscription.pk, "error": provider_error_text(exc)},
+                )
             except PaymentRefused:
                 messages.error(
                     request,
