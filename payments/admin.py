@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,10 +14,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminTextInputWidget
 
@@ -117,14 +118,9 @@ def _refund_report(request: HttpRequest, outcomes: list[RefundOutcome]) -> None:
         )
 
 
-class _ZoneLabel:
-    """A column title that names the time zone the times are shown in (the active one)."""
-
-    def __init__(self, title: Promise) -> None:
-        self.title = title
-
-    def __str__(self) -> str:
-        return f"{self.title} ({timezone.get_current_timezone_name()})"
+def _zone_label(title: Promise) -> str:
+    """A column title that names the time zone the times are shown in (the active one), evaluated per request."""
+    return lazy(lambda: f"{title} ({timezone.get_current_timezone_name()})", str)()
 
 
 def _when(moment: datetime | None) -> str:
@@ -145,7 +141,7 @@ class PaymentAdmin(ModelAdmin):
         "public_id",
         "created_column",
         "user_column",
-        "plan",
+        "plan_column",
         "amount_column",
         "provider",
         "status_column",
@@ -183,7 +179,7 @@ class PaymentAdmin(ModelAdmin):
         """Refunding is changing a payment: view-only staff cannot."""
         return self.has_change_permission(request, obj)
 
-    @admin.display(description=_ZoneLabel(_("created")), ordering="created_at")
+    @admin.display(description=_zone_label(_("created")), ordering="created_at")
     def created_column(self, obj: Payment) -> str:
         return _when(obj.created_at)
 
@@ -194,6 +190,10 @@ class PaymentAdmin(ModelAdmin):
         if obj.payer_telegram_id:
             return format_html("{} <small>({})</small>", _("erased"), obj.payer_telegram_id)
         return "—"
+
+    @admin.display(description=_("plan"), ordering="plan__position")
+    def plan_column(self, obj: Payment) -> str:
+        return obj.plan.name(get_language() or "") if obj.plan else "—"
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_column(self, obj: Payment) -> str:
@@ -241,14 +241,15 @@ class PaymentAdmin(ModelAdmin):
 
     def _refund(self, request: HttpRequest, ids: list[int], *, reason: str) -> list[RefundOutcome]:
         outcomes = []
+        staff_id = cast(int, request.user.pk)
         for payment_id in ids:
             try:
-                outcome = payment_refund(payment_id=payment_id, staff_id=request.user.pk, reason=reason)
+                outcome = payment_refund(payment_id=payment_id, staff_id=staff_id, reason=reason)
             except PaymentRefused:
                 continue  # no longer paid (refunded elsewhere in the meantime)
             if outcome.state != RefundState.ALREADY:
                 audit_record(
-                    staff_id=request.user.pk, obj=outcome.payment, message=refund_audit_message(outcome, reason=reason)
+                    staff_id=staff_id, obj=outcome.payment, message=refund_audit_message(outcome, reason=reason)
                 )
             outcomes.append(outcome)
         _refund_report(request, outcomes)
@@ -263,6 +264,7 @@ class PaymentAdmin(ModelAdmin):
         *,
         action: bool,
         change_url: str = "",
+        payment: Payment | None = None,
     ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
@@ -275,6 +277,7 @@ class PaymentAdmin(ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "change_url": change_url,
             "changelist_url": reverse("admin:payments_payment_changelist"),
+            "payment": payment,
         }
         return TemplateResponse(request, "admin/payments/payment/refund_confirmation.html", context)
 
@@ -316,11 +319,9 @@ class PaymentAdmin(ModelAdmin):
                 % {"status": payment.get_status_display()},
             )
             return HttpResponseRedirect(change_url)
-        response = self._confirmation(
-            request, summary, payments_refundable(single), form, action=False, change_url=change_url
+        return self._confirmation(
+            request, summary, payments_refundable(single), form, action=False, change_url=change_url, payment=payment
         )
-        response.context_data["payment"] = payment
-        return response
 
 
 @admin.register(Subscription)
@@ -385,10 +386,14 @@ class PaymentInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ("public_id", "created_at", "plan", "provider", "amount", "currency", "status", "paid_at", "premium_until")
+    fields = ("public_id", "created_at", "plan", "provider", "amount_column", "status", "paid_at", "premium_until")
     readonly_fields = fields
     ordering = ("-created_at",)
     verbose_name_plural = _("payments")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("amount"))
+    def amount_column(self, obj: Payment) -> str:
+        return obj.amount_display()
