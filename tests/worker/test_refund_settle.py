@@ -130,7 +130,7 @@ def test_a_real_worker_settles_a_pending_refund_once(postgres_database, tmp_path
             {"user_id": PAYER, "telegram_payment_charge_id": "stxWORKER"}
         ]
         assert len([call for call in fake.sent_to(PAYER) if "возвращён" in call.params.get("text", "")]) == 1
-    [(premium_until,)] = query(f"SELECT premium_until FROM users_telegramuser WHERE telegram_id = {PAYER}")
+    [(premium_until,)] = query("SELECT premium_until FROM users_telegramuser WHERE telegram_id = 7100000201")
     [(now,)] = query("SELECT now()")
     assert premium_until <= now
     assert code == 0, text[-4000:]
