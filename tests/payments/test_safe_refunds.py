@@ -307,6 +307,7 @@ def test_select_all_works_on_the_filtered_list_and_shows_totals_per_currency(bot
     )
     page = everything.content.decode()
     assert "450 ⭐" in page and "299 ₽" in page
+    assert "1 выбранный платёж не оплачен или уже возвращён" in page
     assert page.count('name="_selected_action"') == 4  # the paid ones only, never the whole list's ids
 
     only_stars = admin_client.post(
