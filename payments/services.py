@@ -545,14 +545,20 @@ def _refund_finish(*, payment_id: int, result: RefundResult, now: datetime) -> R
             raw={"refund_id": result.refund_id, "already": result.already_refunded, **result.raw},
             now=now,
         )
-        if payment.subscription_id is not None:
-            # No further renewals: canceled at Telegram above; the refunded period is over too.
-            Subscription.objects.filter(pk=payment.subscription_id, canceled_at__isnull=True).update(canceled_at=now)
-            Subscription.objects.filter(pk=payment.subscription_id, expires_at__gt=now).update(expires_at=now)
+        _subscription_end(payment, now=now)
         if payment.user_id:
             _announce(payment_refunded, payment.pk)
     logger.info("Payment %s refunded", payment.public_id)
     return RefundOutcome(payment, changed=True, premium_until=until)
+
+
+def _subscription_end(payment: Payment, *, now: datetime) -> None:
+    """A refunded subscription charge: no further renewals (cancelled at Telegram before the refund), and the
+    refunded period is over."""
+    if payment.subscription_id is None:
+        return
+    Subscription.objects.filter(pk=payment.subscription_id, canceled_at__isnull=True).update(canceled_at=now)
+    Subscription.objects.filter(pk=payment.subscription_id, expires_at__gt=now).update(expires_at=now)
 
 
 def _refund_release(*, payment_id: int, error: ProviderError) -> Payment:
@@ -663,7 +669,11 @@ def payment_record_refund(
             return None
         if payment.status == PaymentStatus.REFUNDED:
             return RefundOutcome(payment, changed=False)
+        ours = payment.status == PaymentStatus.REFUNDING
         until = _mark_refunded(payment, raw=raw, now=now)
+        if ours:
+            # Our own refund, whose answer was lost: its subscription was cancelled at Telegram before it.
+            _subscription_end(payment, now=now)
     logger.info("Refund of payment %s recorded from %s", payment.public_id, provider)
     return RefundOutcome(payment, changed=True, premium_until=until)
 

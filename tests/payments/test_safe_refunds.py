@@ -487,3 +487,20 @@ def test_times_are_labelled_with_their_zone_and_utc_on_hover(admin_client, plans
 
     assert "Europe/Moscow" in page
     assert 'title="2026-03-01 21:30:00 UTC"' in page and "02.03.2026 00:30" in page
+
+
+def test_the_daily_stars_reconciliation_also_settles_a_pending_refund(bot_settings, settings, plans, buyer):
+    from payments.services import stars_reconcile
+
+    settings.PAYMENTS_TELEGRAM_TIMEOUT = 0.3
+    payment = _paid_stars(buyer, plans.subscription, "stxLEDGER")
+    bot_settings.fail_next("refundStarPayment", "slow", delay=0.8)
+    assert payment_refund(payment_id=payment.pk).state == RefundState.PENDING
+    _wait_for_calls(bot_settings, "refundStarPayment", 1)
+
+    report = stars_reconcile()
+
+    assert payment.public_id in report.refunds_recorded
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.REFUNDED
+    assert not Subscription.objects.get().renews()
+    assert len(bot_settings.calls_to("refundStarPayment")) == 1
