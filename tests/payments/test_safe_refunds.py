@@ -2,6 +2,7 @@
 erased users, speak the staff member's language and leave a trace in the payment's history."""
 
 import re
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -504,3 +505,30 @@ def test_the_daily_stars_reconciliation_also_settles_a_pending_refund(bot_settin
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.REFUNDED
     assert not Subscription.objects.get().renews()
     assert len(bot_settings.calls_to("refundStarPayment")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bot_can_write_while_a_provider_takes_its_time(bot_settings, plans, monkeypatch):
+    """On SQLite a transaction open during the call would hold the write lock: the bot's writes would wait."""
+    buyer = TelegramUserFactory(telegram_id=CHAT, language="ru")
+    payment = _paid_card(buyer, plans.month)
+    waited: list[float] = []
+
+    def bot_writes() -> None:
+        started = time.monotonic()
+        TelegramUser.objects.filter(pk=buyer.pk).update(last_seen_at=timezone.now())
+        waited.append(time.monotonic() - started)
+        connection.close()
+
+    refund = FakeProvider.refund
+
+    def slow_refund(self, request):
+        writer = threading.Thread(target=bot_writes)
+        writer.start()
+        writer.join(timeout=5)
+        return refund(self, request)
+
+    monkeypatch.setattr(FakeProvider, "refund", slow_refund)
+
+    assert payment_refund(payment_id=payment.pk).state == RefundState.REFUNDED
+    assert len(waited) == 1 and waited[0] < 1.0, waited
