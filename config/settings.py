@@ -332,6 +332,9 @@ PAYMENTS_INVOICE_TTL_HOURS = env.int("PAYMENTS_INVOICE_TTL_HOURS", default=48)
 PAYMENTS_REMINDER_DAYS = tuple(env.list("PAYMENTS_REMINDER_DAYS", cast=int, default=[3, 1]))
 # Telegram chat id that gets reconciliation differences (0: logs and Sentry only).
 PAYMENTS_STAFF_CHAT_ID = env.int("PAYMENTS_STAFF_CHAT_ID", default=0)
+# Seconds to wait for Telegram's answer to a Stars refund or subscription call; past it the refund is
+# "pending" and the background check asks again.
+PAYMENTS_TELEGRAM_TIMEOUT = env.float("PAYMENTS_TELEGRAM_TIMEOUT", default=10.0)
 # A fake card provider for the local console and demos; never in production.
 PAYMENTS_FAKE_PROVIDER = env.bool("PAYMENTS_FAKE_PROVIDER", default=False) and (DEBUG or TESTING)
 YOOKASSA_SHOP_ID = env.str("YOOKASSA_SHOP_ID", default="")

@@ -1,22 +1,39 @@
 """Staff panel for plans, payments (with refunds) and Stars subscriptions."""
 
 import json
+from datetime import UTC, datetime
+from typing import cast
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import Promise, lazy
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.widgets import UnfoldAdminTextInputWidget
 
+from payments.errors import provider_error_text
 from payments.models import Payment, PaymentStatus, Plan, PremiumNotice, Subscription
 from payments.providers import ProviderError
-from payments.services import PaymentRefused, payment_refund, subscription_cancel
+from payments.selectors import REFUND_BATCH_MAX, RefundSummary, payments_refund_summary, payments_refundable
+from payments.services import (
+    PaymentRefused,
+    RefundOutcome,
+    RefundState,
+    payment_refund,
+    refund_audit_message,
+    subscription_cancel,
+)
+from users.audit import audit_record
 
 
 @admin.register(Plan)
@@ -41,28 +58,94 @@ def _pretty_json(data: object) -> str:
     return format_html("<pre style='white-space: pre-wrap'>{}</pre>", json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _refund_message(request: HttpRequest, payment: Payment) -> bool:
-    """Refund one payment and tell staff how it went; whether the money went back."""
-    try:
-        outcome = payment_refund(payment_id=payment.pk)
-    except PaymentRefused:
-        messages.error(request, _("%(payment)s is not paid, so it cannot be refunded.") % {"payment": payment})
-        return False
-    except ProviderError as exc:
-        messages.error(
-            request, _("%(payment)s: the provider refused the refund: %(error)s") % {"payment": payment, "error": exc}
+class RefundConfirmForm(forms.Form):
+    """The confirmation of a refund: an optional reason, kept in the payment's history."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=255,
+        widget=UnfoldAdminTextInputWidget(attrs={"placeholder": _("e.g. the user asked in support")}),
+    )
+
+
+def _error_html(error: ProviderError | None, code: str = "") -> str:
+    """A provider error for staff: the sentence, with the provider's raw code on hover."""
+    raw = f"{error.code or '-'}: {error}" if error is not None else code
+    return format_html('<span title="{}">{}</span>', raw, provider_error_text(error, code))
+
+
+def _refund_report(request: HttpRequest, outcomes: list[RefundOutcome]) -> None:
+    """Tell staff how a batch of refunds went: counts, and a line per payment that needs attention."""
+    by_state: dict[str, list[RefundOutcome]] = {}
+    for outcome in outcomes:
+        by_state.setdefault(outcome.state, []).append(outcome)
+    done = len(by_state.get(RefundState.REFUNDED, []))
+    if done:
+        text = ngettext(
+            "%(count)d payment refunded; the user has been told.",
+            "%(count)d payments refunded; their users have been told.",
+            done,
         )
-        return False
-    if not outcome.changed:
-        messages.warning(request, _("%(payment)s was already refunded.") % {"payment": payment})
-        return False
-    messages.success(request, _("%(payment)s refunded; the user has been told.") % {"payment": payment})
-    return True
+        messages.success(request, text % {"count": done})
+    already = len(by_state.get(RefundState.ALREADY, []))
+    if already:
+        text = ngettext(
+            "%(count)d payment was already refunded or is being refunded: nothing was done to it.",
+            "%(count)d payments were already refunded or are being refunded: nothing was done to them.",
+            already,
+        )
+        messages.warning(request, text % {"count": already})
+    for outcome in by_state.get(RefundState.PENDING, []):
+        messages.warning(
+            request,
+            format_html(
+                "{}: {} {}",
+                outcome.payment.public_id,
+                _("refund pending, the provider did not answer. It is checked again automatically."),
+                _error_html(outcome.error),
+            ),
+        )
+    for outcome in by_state.get(RefundState.REFUSED, []):
+        messages.error(
+            request,
+            format_html(
+                "{}: {} {}",
+                outcome.payment.public_id,
+                _("the provider refused the refund."),
+                _error_html(outcome.error),
+            ),
+        )
+
+
+def _zone_label(title: Promise) -> str:
+    """A column title that names the time zone the times are shown in (the active one), evaluated per request."""
+    return lazy(lambda: f"{title} ({timezone.get_current_timezone_name()})", str)()
+
+
+def _when(moment: datetime | None) -> str:
+    """A time in the active zone, the UTC time on hover."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return format_html(
+        '<span title="{} UTC">{}</span>',
+        moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        local.strftime("%d.%m.%Y %H:%M"),
+    )
 
 
 @admin.register(Payment)
 class PaymentAdmin(ModelAdmin):
-    list_display = ("public_id", "created_at", "user", "plan", "provider", "amount_column", "status", "paid_at")
+    list_display = (
+        "public_id",
+        "created_column",
+        "user_column",
+        "plan_column",
+        "amount_column",
+        "provider",
+        "status_column",
+    )
     list_filter = ("status", "provider", "currency", "is_recurring", "created_at")
     search_fields = (
         "public_id",
@@ -70,12 +153,17 @@ class PaymentAdmin(ModelAdmin):
         "user__telegram_id",
         "user__username",
         "user__first_name",
+        "payer_telegram_id",
         "payer_ref",
     )
+    search_help_text = _("Search by order id, charge id, Telegram id or username, also of users who erased their data.")
     list_select_related = ("user", "plan")
     date_hierarchy = "created_at"
     actions = ("refund_selected",)
-    readonly_fields = [field.name for field in Payment._meta.fields if field.name != "raw"] + ["raw_pretty"]
+    readonly_fields = [field.name for field in Payment._meta.fields if field.name != "raw"] + [
+        "raw_pretty",
+        "refund_error_text",
+    ]
     exclude = ("raw",)
     change_form_template = "admin/payments/payment/change_form.html"
 
@@ -87,26 +175,111 @@ class PaymentAdmin(ModelAdmin):
         """Payment records are kept for accounting."""
         return False
 
+    def has_refund_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
+        """Refunding is changing a payment: view-only staff cannot."""
+        return self.has_change_permission(request, obj)
+
+    @admin.display(description=_zone_label(_("created")), ordering="created_at")
+    def created_column(self, obj: Payment) -> str:
+        return _when(obj.created_at)
+
+    @admin.display(description=_("user"), ordering="user")
+    def user_column(self, obj: Payment) -> str:
+        if obj.user is not None:
+            return str(obj.user)
+        if obj.payer_telegram_id:
+            return format_html("{} <small>({})</small>", _("erased"), obj.payer_telegram_id)
+        return "—"
+
+    @admin.display(description=_("plan"), ordering="plan__position")
+    def plan_column(self, obj: Payment) -> str:
+        return obj.plan.name(get_language() or "") if obj.plan else "—"
+
     @admin.display(description=_("amount"), ordering="amount")
     def amount_column(self, obj: Payment) -> str:
         return obj.amount_display()
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj: Payment) -> str:
+        label = obj.get_status_display()
+        if obj.refund_error:
+            return format_html("{}<br>{}", label, _error_html(None, obj.refund_error))
+        return label
+
+    @admin.display(description=_("last refund error"))
+    def refund_error_text(self, obj: Payment) -> str:
+        return _error_html(None, obj.refund_error) if obj.refund_error else "—"
 
     @admin.display(description=_("provider data"))
     def raw_pretty(self, obj: Payment) -> str:
         return _pretty_json(obj.raw)
 
-    @admin.action(description=_("Refund selected payments"), permissions=["change"])
-    def refund_selected(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
-        for payment in queryset.filter(status=PaymentStatus.SUCCEEDED):
-            _refund_message(request, payment)
-        skipped = queryset.exclude(status=PaymentStatus.SUCCEEDED).count()
-        if skipped:
+    @admin.action(description=_("Refund selected payments…"), permissions=["refund"])
+    def refund_selected(self, request: HttpRequest, queryset: QuerySet[Payment]) -> HttpResponse | None:
+        """Ask for confirmation with the totals, then refund (at most REFUND_BATCH_MAX at once)."""
+        summary = payments_refund_summary(queryset)
+        if not summary.refundable:
+            messages.warning(request, _("None of the selected payments is paid: there is nothing to refund."))
+            return None
+        if summary.too_many:
             text = ngettext(
-                "%(count)d selected payment was not paid and was skipped.",
-                "%(count)d selected payments were not paid and were skipped.",
-                skipped,
+                "%(count)d paid payment is selected, but at most %(max)d can be refunded at once. "
+                "Narrow the selection with the filters or the search.",
+                "%(count)d paid payments are selected, but at most %(max)d can be refunded at once. "
+                "Narrow the selection with the filters or the search.",
+                summary.refundable,
             )
-            messages.warning(request, text % {"count": skipped})
+            messages.error(request, text % {"count": summary.refundable, "max": REFUND_BATCH_MAX})
+            return None
+        confirmed = request.POST.get("post") == "yes"
+        form = RefundConfirmForm(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
+            ids = list(payments_refundable(queryset).order_by("pk").values_list("pk", flat=True))
+            self._refund(request, ids, reason=form.cleaned_data["reason"])
+            return None
+        return self._confirmation(request, summary, payments_refundable(queryset), form, action=True)
+
+    def _refund(self, request: HttpRequest, ids: list[int], *, reason: str) -> list[RefundOutcome]:
+        outcomes = []
+        staff_id = cast(int, request.user.pk)
+        for payment_id in ids:
+            try:
+                outcome = payment_refund(payment_id=payment_id, staff_id=staff_id, reason=reason)
+            except PaymentRefused:
+                continue  # no longer paid (refunded elsewhere in the meantime)
+            if outcome.state != RefundState.ALREADY:
+                audit_record(
+                    staff_id=staff_id, obj=outcome.payment, message=refund_audit_message(outcome, reason=reason)
+                )
+            outcomes.append(outcome)
+        _refund_report(request, outcomes)
+        return outcomes
+
+    def _confirmation(
+        self,
+        request: HttpRequest,
+        summary: RefundSummary,
+        payments: QuerySet[Payment],
+        form: RefundConfirmForm,
+        *,
+        action: bool,
+        change_url: str = "",
+        payment: Payment | None = None,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refund payments?"),
+            "opts": self.model._meta,
+            "summary": summary,
+            "payments": payments.select_related("user", "plan", "subscription").order_by("-created_at"),
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "change_url": change_url,
+            "changelist_url": reverse("admin:payments_payment_changelist"),
+            "payment": payment,
+        }
+        return TemplateResponse(request, "admin/payments/payment/refund_confirmation.html", context)
 
     def get_urls(self) -> list:
         urls = [
@@ -120,22 +293,35 @@ class PaymentAdmin(ModelAdmin):
 
     def refund_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Confirm, then refund one payment from its page."""
-        if not self.has_change_permission(request):
+        if not self.has_refund_permission(request):
             raise PermissionDenied
-        payment = get_object_or_404(Payment.objects.select_related("user", "plan"), pk=object_id)
+        if not object_id.isdigit():
+            raise Http404
+        payment = get_object_or_404(Payment, pk=object_id)
         change_url = reverse("admin:payments_payment_change", args=[payment.pk])
-        if request.method == "POST":
-            _refund_message(request, payment)
+        single = Payment.objects.filter(pk=payment.pk)
+        summary = payments_refund_summary(single)
+        form = RefundConfirmForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            if summary.refundable:
+                self._refund(request, [payment.pk], reason=form.cleaned_data["reason"])
+            elif payment.status in (PaymentStatus.REFUNDED, PaymentStatus.REFUNDING):
+                messages.warning(request, _("%(payment)s was already refunded.") % {"payment": payment.public_id})
+            else:
+                messages.error(
+                    request, _("%(payment)s is not paid, so it cannot be refunded.") % {"payment": payment.public_id}
+                )
             return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Refund %(payment)s?") % {"payment": payment},
-            "payment": payment,
-            "opts": self.model._meta,
-            "change_url": change_url,
-            "refundable": payment.status == PaymentStatus.SUCCEEDED,
-        }
-        return TemplateResponse(request, "admin/payments/payment/refund_confirmation.html", context)
+        if not summary.refundable:
+            messages.error(
+                request,
+                _("Only a paid payment can be refunded: this one is %(status)s.")
+                % {"status": payment.get_status_display()},
+            )
+            return HttpResponseRedirect(change_url)
+        return self._confirmation(
+            request, summary, payments_refundable(single), form, action=False, change_url=change_url, payment=payment
+        )
 
 
 @admin.register(Subscription)
@@ -155,8 +341,17 @@ class SubscriptionAdmin(ModelAdmin):
         for subscription in queryset:
             try:
                 subscription_cancel(subscription_id=subscription.pk, renews=renews)
-            except (ProviderError, PaymentRefused) as exc:
-                messages.error(request, _("Subscription %(id)s: %(error)s") % {"id": subscription.pk, "error": exc})
+            except ProviderError as exc:
+                messages.error(
+                    request,
+                    _("Subscription %(id)s: %(error)s") % {"id": subscription.pk, "error": provider_error_text(exc)},
+                )
+            except PaymentRefused:
+                messages.error(
+                    request,
+                    _("Subscription %(id)s: the subscriber erased their data; it no longer renews.")
+                    % {"id": subscription.pk},
+                )
             else:
                 messages.success(request, _("Subscription %(id)s updated.") % {"id": subscription.pk})
 
@@ -206,10 +401,14 @@ class PaymentInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ("public_id", "created_at", "plan", "provider", "amount", "currency", "status", "paid_at", "premium_until")
+    fields = ("public_id", "created_at", "plan", "provider", "amount_column", "status", "paid_at", "premium_until")
     readonly_fields = fields
     ordering = ("-created_at",)
     verbose_name_plural = _("payments")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("amount"))
+    def amount_column(self, obj: Payment) -> str:
+        return obj.amount_display()

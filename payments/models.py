@@ -2,8 +2,11 @@
 
 import secrets
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -12,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 # Telegram Stars subscriptions renew every 30 days, exactly (Bot API: subscription_period=2592000).
 STARS_SUBSCRIPTION_DAYS = 30
 STARS_SUBSCRIPTION_PERIOD = STARS_SUBSCRIPTION_DAYS * 24 * 60 * 60
+
+# Bot API: an invoice in Stars (and a Stars subscription) costs 1 to 10,000 Stars.
+STARS_PRICE_MIN = 1
+STARS_PRICE_MAX = 10_000
+# YooKassa takes payments from 1 rouble; anything above this is a typo for a Premium plan.
+RUB_PRICE_MIN = Decimal("1.00")
+RUB_PRICE_MAX = Decimal("100000.00")
+# What a payment's amount column can hold (max_digits=12, decimal_places=2).
+AMOUNT_MAX = Decimal("9999999999.99")
 
 # Readable in a support chat and unambiguous when dictated: no 0/O or 1/I.
 _PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -40,8 +52,22 @@ class Plan(models.Model):
     name_ru = models.CharField(_("name (Russian)"), max_length=32)
     name_en = models.CharField(_("name (English)"), max_length=32)
     days = models.PositiveIntegerField(_("days of Premium"))
-    price_stars = models.PositiveIntegerField(_("price in Telegram Stars"), null=True, blank=True)
-    price_rub = models.DecimalField(_("price in roubles"), max_digits=10, decimal_places=2, null=True, blank=True)
+    price_stars = models.PositiveIntegerField(
+        _("price in Telegram Stars"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(STARS_PRICE_MIN), MaxValueValidator(STARS_PRICE_MAX)],
+        help_text=_("From 1 to 10,000 Stars: Telegram accepts no other price."),
+    )
+    price_rub = models.DecimalField(
+        _("price in roubles"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RUB_PRICE_MIN), MaxValueValidator(RUB_PRICE_MAX)],
+        help_text=_("From 1 to 100,000 roubles."),
+    )
     is_subscription = models.BooleanField(
         _("Stars subscription"),
         default=False,
@@ -61,6 +87,16 @@ class Plan(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(price_rub__isnull=True) | Q(price_rub__gt=0), name="payments_plan_rub_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_stars__isnull=True) | Q(price_stars__lte=STARS_PRICE_MAX),
+                name="payments_plan_stars_max",
+                violation_error_message=_("A price in Stars must be between 1 and 10,000 Stars."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price_rub__isnull=True) | Q(price_rub__gte=RUB_PRICE_MIN, price_rub__lte=RUB_PRICE_MAX),
+                name="payments_plan_rub_range",
+                violation_error_message=_("A price in roubles must be between 1 and 100,000 roubles."),
             ),
         ]
 
@@ -91,6 +127,8 @@ class PaymentStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
     CANCELED = "canceled", _("canceled")
+    # Claimed for a refund; the provider's answer is not recorded yet (or never came: reconciliation settles it).
+    REFUNDING = "refunding", _("refund pending")
     REFUNDED = "refunded", _("refunded")
 
 
@@ -145,6 +183,8 @@ class Payment(models.Model):
     )
     # Kept when the user erases their data, so that staff can still match a refund request to a payment.
     payer_ref = models.CharField(_("payer reference"), max_length=32, blank=True, db_index=True)
+    # Kept for Stars payments when the user erases their data: refundStarPayment needs the payer's id.
+    payer_telegram_id = models.BigIntegerField(_("payer's Telegram id"), null=True, blank=True, db_index=True)
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
@@ -176,6 +216,18 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+    refund_started_at = models.DateTimeField(_("refund requested"), null=True, blank=True)
+    refund_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("refund requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    refund_reason = models.CharField(_("refund reason"), max_length=255, blank=True)
+    # The provider's code of the last refund attempt that failed ("" when none did).
+    refund_error = models.CharField(_("refund error"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -189,6 +241,7 @@ class Payment(models.Model):
                 name="payments_payment_provider_id_unique",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_payment_amount_positive"),
+            models.CheckConstraint(condition=Q(amount__lte=AMOUNT_MAX), name="payments_payment_amount_max"),
         ]
         indexes = [models.Index(fields=["provider", "status", "created_at"], name="payments_provider_status_idx")]
 
@@ -196,11 +249,25 @@ class Payment(models.Model):
         return f"{self.public_id} · {self.amount_display()}"
 
     def amount_display(self) -> str:
-        """The amount as people write it: 150 ⭐ or 299 ₽."""
-        if self.currency == Currency.XTR:
-            return f"{int(self.amount)} ⭐"
-        value = f"{self.amount:.2f}".removesuffix(".00")
-        return f"{value} ₽"
+        """The amount as people write it: 150 ⭐ or 299 ₽ (never an error, whatever the row holds)."""
+        return amount_format(self.amount, self.currency)
+
+
+def amount_format(amount: object, currency: str) -> str:
+    """An amount as people write it: 150 ⭐, 299 ₽, 299.50 ₽; odd data is shown as it is, never raised."""
+    try:
+        value = Decimal(str(amount))
+        if currency == Currency.XTR:
+            text = f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
+        else:
+            text = f"{value:.2f}".removesuffix(".00")
+    except (InvalidOperation, TypeError, ValueError):
+        text = str(amount)
+    if currency == Currency.XTR:
+        return f"{text} ⭐"
+    if currency == Currency.RUB:
+        return f"{text} ₽"
+    return f"{text} {currency}".strip()
 
 
 class ReminderKind(models.TextChoices):

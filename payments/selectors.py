@@ -1,11 +1,21 @@
 """Reads of the payments app, among them the one Premium check every feature goes through."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from payments.models import OPEN_STATUSES, Currency, Payment, PaymentStatus, Plan, Provider, Subscription
+from payments.models import (
+    OPEN_STATUSES,
+    Currency,
+    Payment,
+    PaymentStatus,
+    Plan,
+    Provider,
+    Subscription,
+    amount_format,
+)
 from users.models import TelegramUser
 
 
@@ -156,3 +166,64 @@ def subscribers_renewing(*, users: QuerySet[TelegramUser], now: datetime | None 
 def user_subscriptions(*, user_id: int) -> list[Subscription]:
     """All of a user's Stars subscriptions, newest first."""
     return list(Subscription.objects.filter(user_id=user_id).select_related("plan").order_by("-created_at"))
+
+
+# Bulk refunds are confirmed on one page and run within one request: a bound on both.
+REFUND_BATCH_MAX = 50
+
+
+@dataclass(frozen=True)
+class RefundSummary:
+    """What refunding a selection of payments would do, for the confirmation page."""
+
+    selected: int
+    refundable: int
+    # (amount as people write it, currency code) per currency, largest first.
+    totals: list[tuple[str, str, int]]
+    subscriptions_ended: int
+    premium_days: int
+    users: int
+    erased_users: int
+
+    @property
+    def skipped(self) -> int:
+        """Selected payments that are not paid (or already refunded): left alone."""
+        return self.selected - self.refundable
+
+    @property
+    def too_many(self) -> bool:
+        """More than one confirmation may refund."""
+        return self.refundable > REFUND_BATCH_MAX
+
+
+def payments_refundable(queryset: QuerySet[Payment]) -> QuerySet[Payment]:
+    """The paid payments of a selection: the only ones a refund applies to."""
+    return queryset.filter(status=PaymentStatus.SUCCEEDED).exclude(provider_payment_id="")
+
+
+def payments_refund_summary(queryset: QuerySet[Payment]) -> RefundSummary:
+    """Count, totals per currency, subscriptions that end and Premium days taken back: a few aggregate queries."""
+    refundable = payments_refundable(queryset)
+    totals = [
+        (amount_format(row["total"], row["currency"]), row["currency"], row["count"])
+        for row in refundable.order_by()
+        .values("currency")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("-count", "currency")
+    ]
+    figures = refundable.aggregate(
+        count=Count("pk"),
+        subscriptions=Count("subscription", distinct=True, filter=Q(subscription__canceled_at__isnull=True)),
+        days=Sum("days", filter=Q(premium_until__isnull=False, user__isnull=False)),
+        users=Count("user", distinct=True),
+        erased=Count("pk", filter=Q(user__isnull=True)),
+    )
+    return RefundSummary(
+        selected=queryset.count(),
+        refundable=figures["count"],
+        totals=totals,
+        subscriptions_ended=figures["subscriptions"],
+        premium_days=figures["days"] or 0,
+        users=figures["users"],
+        erased_users=figures["erased"],
+    )

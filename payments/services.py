@@ -3,8 +3,8 @@
 Confirming locks the payment row and returns early when the charge is already recorded, so a replayed
 Telegram update, a repeated YooKassa notification and a background check that all report the same
 charge, even at the same moment, end in exactly one extension of Premium. Provider calls (network) are
-made outside our transactions, except a staff refund, which holds the row lock so that two clicks cannot
-refund twice.
+made outside our transactions, refunds included: a refund is claimed first, so two clicks cannot refund
+twice.
 """
 
 import hashlib
@@ -19,8 +19,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_q.tasks import async_task
 
+from payments.errors import provider_error_text
 from payments.models import (
     OPEN_STATUSES,
     STARS_SUBSCRIPTION_PERIOD,
@@ -39,11 +41,13 @@ from payments.providers import (
     ProviderError,
     ReceiptLine,
     RefundRequest,
+    RefundResult,
     StarsProvider,
     StarTransaction,
     provider_get,
 )
 from payments.signals import payment_granted, payment_refunded
+from users.audit import audit_record
 from users.models import TelegramUser
 from users.services import user_premium_extend
 
@@ -74,16 +78,6 @@ class ConfirmResult:
     renewal: bool = False
     # The charge could not be matched to a payment of ours: recorded for staff, nothing granted.
     unmatched: bool = False
-
-
-@dataclass(frozen=True)
-class RefundOutcome:
-    """What a refund did."""
-
-    payment: Payment
-    # This call recorded the refund (False: it was already recorded).
-    changed: bool
-    premium_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -470,35 +464,188 @@ def _mark_refunded(payment: Payment, *, raw: dict, now: datetime) -> datetime | 
     return user.premium_until
 
 
-def payment_refund(*, payment_id: int, now: datetime | None = None) -> RefundOutcome:
-    """Staff refund: return the money through the provider, shorten Premium, tell the user after commit."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update(of=("self",)).select_related("user").get(pk=payment_id)
-        if payment.status == PaymentStatus.REFUNDED:
-            return RefundOutcome(payment, changed=False)
-        if payment.status != PaymentStatus.SUCCEEDED or not payment.provider_payment_id:
-            raise PaymentRefused("not_paid", "only a paid payment can be refunded")
-        provider = provider_get(payment.provider)
-        # The provider call happens under the row lock: two staff clicks cannot refund twice.
-        result = provider.refund(
-            RefundRequest(
-                provider_payment_id=payment.provider_payment_id,
-                amount=payment.amount,
-                currency=payment.currency,
-                idempotence_key=f"astrobot-refund-{payment.public_id}",
-                user_telegram_id=payment.user.telegram_id if payment.user else None,
+class RefundState:
+    """How a refund attempt ended."""
+
+    REFUNDED = "refunded"
+    # Already refunded, or claimed by another click or the reconciliation: nothing done by this call.
+    ALREADY = "already"
+    # The provider did not answer (timeout, network, its 5xx): the refund stays pending and the
+    # reconciliation asks again; the provider's idempotence makes asking again safe.
+    PENDING = "pending"
+    # The provider refused: the payment is paid again, nothing was taken back.
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    """What a refund did."""
+
+    payment: Payment
+    # This call recorded the refund (False: already recorded, still pending, or refused).
+    changed: bool
+    premium_until: datetime | None = None
+    state: str = RefundState.REFUNDED
+    # The provider's error when state is pending or refused.
+    error: ProviderError | None = None
+
+
+def _refund_claim(*, payment_id: int, staff_id: int | None, reason: str, now: datetime) -> Payment | None:
+    """Claim a paid payment for a refund (succeeded -> refunding) in one short statement; None if not ours."""
+    claimed = Payment.objects.filter(pk=payment_id, status=PaymentStatus.SUCCEEDED, provider_payment_id__gt="").update(
+        status=PaymentStatus.REFUNDING,
+        refund_started_at=now,
+        refund_requested_by_id=staff_id,
+        refund_reason=reason[:255],
+        refund_error="",
+        updated_at=now,
+    )
+    if not claimed:
+        return None
+    return Payment.objects.select_related("user", "subscription", "subscription__user").get(pk=payment_id)
+
+
+def _refund_at_provider(payment: Payment) -> RefundResult:
+    """Stop the subscription this charge belongs to, then return the money; no transaction is open here.
+
+    Both calls are idempotent at the provider (Telegram answers CHARGE_ALREADY_REFUNDED, YooKassa keys the
+    refund by our idempotence key), so the reconciliation may repeat them after a lost answer.
+    """
+    payer = payment.user.telegram_id if payment.user else payment.payer_telegram_id
+    subscription = payment.subscription
+    if subscription is not None and payment.provider == Provider.STARS and payer is not None:
+        try:
+            StarsProvider().subscription_set_canceled(
+                user_telegram_id=payer, charge_id=subscription.charge_id, canceled=True
             )
+        except ProviderError as exc:
+            if exc.retryable:
+                raise
+            # An ended or unknown subscription renews nothing: the refund itself still goes ahead.
+            logger.warning("Could not stop subscription %s before a refund: %s", subscription.charge_id, exc)
+    return provider_get(payment.provider).refund(
+        RefundRequest(
+            provider_payment_id=payment.provider_payment_id,
+            amount=payment.amount,
+            currency=payment.currency,
+            idempotence_key=f"astrobot-refund-{payment.public_id}",
+            user_telegram_id=payer,
         )
+    )
+
+
+def _refund_finish(*, payment_id: int, result: RefundResult, now: datetime) -> RefundOutcome:
+    """Record a refund the provider made: refunding -> refunded, subscription ended, Premium taken back."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update(of=("self",)).get(pk=payment_id)
+        if payment.status == PaymentStatus.REFUNDED:
+            return RefundOutcome(payment, changed=False, state=RefundState.ALREADY)
         until = _mark_refunded(
             payment,
             raw={"refund_id": result.refund_id, "already": result.already_refunded, **result.raw},
             now=now,
         )
+        _subscription_end(payment, now=now)
         if payment.user_id:
             _announce(payment_refunded, payment.pk)
-    logger.info("Payment %s refunded by staff", payment.public_id)
+    logger.info("Payment %s refunded", payment.public_id)
     return RefundOutcome(payment, changed=True, premium_until=until)
+
+
+def _subscription_end(payment: Payment, *, now: datetime) -> None:
+    """A refunded subscription charge: no further renewals (cancelled at Telegram before the refund), and the
+    refunded period is over."""
+    if payment.subscription_id is None:
+        return
+    Subscription.objects.filter(pk=payment.subscription_id, canceled_at__isnull=True).update(canceled_at=now)
+    Subscription.objects.filter(pk=payment.subscription_id, expires_at__gt=now).update(expires_at=now)
+
+
+def _refund_release(*, payment_id: int, error: ProviderError) -> Payment:
+    """The provider refused: refunding -> succeeded again, with the provider's code kept for staff."""
+    Payment.objects.filter(pk=payment_id, status=PaymentStatus.REFUNDING).update(
+        status=PaymentStatus.SUCCEEDED, refund_error=(error.code or "refused")[:64], updated_at=timezone.now()
+    )
+    return Payment.objects.get(pk=payment_id)
+
+
+def _refund_run(payment: Payment, *, now: datetime) -> RefundOutcome:
+    try:
+        result = _refund_at_provider(payment)
+    except ProviderError as exc:
+        if exc.retryable:
+            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.REFUNDING).update(
+                refund_error=(exc.code or "network")[:64], updated_at=timezone.now()
+            )
+            logger.warning("Refund of %s pending: the provider did not answer (%s)", payment.public_id, exc)
+            payment.refresh_from_db()
+            return RefundOutcome(payment, changed=False, state=RefundState.PENDING, error=exc)
+        logger.warning("Refund of %s refused by the provider: %s", payment.public_id, exc)
+        return RefundOutcome(
+            _refund_release(payment_id=payment.pk, error=exc), changed=False, state=RefundState.REFUSED, error=exc
+        )
+    return _refund_finish(payment_id=payment.pk, result=result, now=now)
+
+
+def payment_refund(
+    *, payment_id: int, staff_id: int | None = None, reason: str = "", now: datetime | None = None
+) -> RefundOutcome:
+    """Staff refund: claim the payment, ask the provider with no transaction open, record the answer.
+
+    A claim is one conditional UPDATE, so of two clicks (or two staff members) only one reaches the
+    provider, and no lock is held while the provider answers (on SQLite that would stall every writer).
+    A crash or timeout after the claim leaves the payment "refund pending" for payments_refunds_settle.
+    """
+    now = now or timezone.now()
+    payment = _refund_claim(payment_id=payment_id, staff_id=staff_id, reason=reason, now=now)
+    if payment is None:
+        current = Payment.objects.get(pk=payment_id)
+        if current.status in (PaymentStatus.REFUNDED, PaymentStatus.REFUNDING):
+            return RefundOutcome(current, changed=False, state=RefundState.ALREADY)
+        raise PaymentRefused("not_paid", "only a paid payment can be refunded")
+    return _refund_run(payment, now=now)
+
+
+def payments_refunds_settle(*, older_than: timedelta = timedelta(minutes=2), now: datetime | None = None) -> list:
+    """Reconciliation: ask the provider again about refunds left pending (a timeout, a crash mid-refund)."""
+    now = now or timezone.now()
+    outcomes = []
+    stale = Payment.objects.filter(status=PaymentStatus.REFUNDING, refund_started_at__lt=now - older_than)
+    for payment_id in list(stale.order_by("refund_started_at").values_list("pk", flat=True)[:100]):
+        # Re-claimed by moving the marker, so that two overlapping runs do not both ask.
+        if not Payment.objects.filter(
+            pk=payment_id, status=PaymentStatus.REFUNDING, refund_started_at__lt=now - older_than
+        ).update(refund_started_at=now):
+            continue
+        payment = Payment.objects.select_related("user", "subscription").get(pk=payment_id)
+        outcome = _refund_run(payment, now=now)
+        if payment.refund_requested_by_id and outcome.state in (RefundState.REFUNDED, RefundState.REFUSED):
+            audit_record(
+                staff_id=payment.refund_requested_by_id,
+                obj=outcome.payment,
+                message=refund_audit_message(outcome, reason=payment.refund_reason, settled=True),
+            )
+        outcomes.append(outcome)
+    return outcomes
+
+
+def refund_audit_message(outcome: RefundOutcome, *, reason: str = "", settled: bool = False) -> str:
+    """One line for the payment's history, in the active language: the result, the provider's raw code, the
+    staff member's reason."""
+    results = {
+        RefundState.REFUNDED: gettext("Refunded %(amount)s."),
+        RefundState.ALREADY: gettext("Refund of %(amount)s: already refunded or pending, nothing done."),
+        RefundState.PENDING: gettext("Refund of %(amount)s pending: the provider did not answer."),
+        RefundState.REFUSED: gettext("Refund of %(amount)s refused by the provider."),
+    }
+    parts = [results[outcome.state] % {"amount": outcome.payment.amount_display()}]
+    if settled:
+        parts.append(gettext("Settled by the background check."))
+    if outcome.error is not None:
+        parts.append(f"{provider_error_text(outcome.error)} [{outcome.error.code or '-'}: {outcome.error}]")
+    if reason:
+        parts.append(gettext("Reason: %(reason)s") % {"reason": reason})
+    return " ".join(parts)[:1000]
 
 
 def payment_record_refund(
@@ -522,7 +669,11 @@ def payment_record_refund(
             return None
         if payment.status == PaymentStatus.REFUNDED:
             return RefundOutcome(payment, changed=False)
+        ours = payment.status == PaymentStatus.REFUNDING
         until = _mark_refunded(payment, raw=raw, now=now)
+        if ours:
+            # Our own refund, whose answer was lost: its subscription was cancelled at Telegram before it.
+            _subscription_end(payment, now=now)
     logger.info("Refund of payment %s recorded from %s", payment.public_id, provider)
     return RefundOutcome(payment, changed=True, premium_until=until)
 
@@ -611,7 +762,9 @@ def _reconcile_one(tx: StarTransaction, report: ReconcileReport, now: datetime) 
         elif result.granted:
             report.granted.append(result.payment.public_id)
             _announce(payment_granted, result.payment.pk)
-    elif tx.kind == "refund" and known is not None and known.status == PaymentStatus.SUCCEEDED:
+    elif (
+        tx.kind == "refund" and known is not None and known.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDING)
+    ):
         outcome = payment_record_refund(provider=Provider.STARS, provider_payment_id=tx.charge_id, raw=tx.raw, now=now)
         if outcome is not None and outcome.changed:
             report.refunds_recorded.append(known.public_id)
@@ -668,6 +821,12 @@ def payments_export(user: TelegramUser) -> tuple[str, list[dict]]:
 def payments_erase(user: TelegramUser) -> None:
     """/delete_me: payments stay for accounting, detached from the person; auto-renewal is stopped."""
     reference = payer_ref(user.telegram_id)
+    # A Stars refund names the payer: paid Stars payments keep the Telegram id (and the charge id).
+    Payment.objects.filter(
+        user=user,
+        provider=Provider.STARS,
+        status__in=(PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDING),
+    ).update(payer_telegram_id=user.telegram_id)
     for payment in Payment.objects.filter(user=user).only("pk", "raw"):
         # Raw provider data holds names and usernames; keep only the ids accounting needs.
         payment.raw = {"erased": True, "ids": _raw_ids(payment.raw)}

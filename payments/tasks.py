@@ -21,7 +21,8 @@ def payment_check(payment_id: int) -> str:
 
 
 def payments_poll() -> dict[str, int]:
-    """Every few minutes: check open card payments; close Stars invoices nobody paid in time."""
+    """Every few minutes: check open card payments; close Stars invoices nobody paid in time; settle refunds
+    the provider did not answer."""
     counts = {"checked": 0, "succeeded": 0, "canceled": 0, "unavailable": 0}
     for payment_id in list(selectors.payments_to_poll().values_list("pk", flat=True)[:500]):
         status = payment_check(payment_id)
@@ -29,6 +30,9 @@ def payments_poll() -> dict[str, int]:
         if status in counts:
             counts[status] += 1
     counts["stars_expired"] = services.payments_expire_stale()
+    for outcome in services.payments_refunds_settle():
+        key = f"refunds_{outcome.state}"
+        counts[key] = counts.get(key, 0) + 1
     return counts
 
 

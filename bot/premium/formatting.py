@@ -26,4 +26,6 @@ def refund_text(user: TelegramUser, payment: Payment) -> str:
         lines.append(t.REFUNDED_PREMIUM_LEFT.format(date=user_date(user, user.premium_until)))
     elif payment.days:
         lines.append(str(t.REFUNDED_PREMIUM_ENDED))
+    if payment.subscription_id is not None:
+        lines.append(str(t.REFUNDED_SUBSCRIPTION_ENDED))
     return "\n".join(lines)

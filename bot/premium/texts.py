@@ -94,6 +94,7 @@ RENEWAL_FAILED = _("Telegram did not accept the change just now. Please try agai
 REFUNDED = _("💸 Your payment {amount} (order {order}) has been refunded.")
 REFUNDED_PREMIUM_LEFT = _("Premium is now active until <b>{date}</b>.")
 REFUNDED_PREMIUM_ENDED = _("Premium has ended with this refund.")
+REFUNDED_SUBSCRIPTION_ENDED = _("Your subscription has been cancelled with it: nothing more will be charged.")
 
 REMINDER = _(
     "💎 Your Premium ends on <b>{date}</b>, in {days}. Renew it to keep personal horoscopes, the full "

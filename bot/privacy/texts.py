@@ -16,8 +16,9 @@ POLICY = _(
     "<b>Who sees it.</b> The team that runs the bot, to help you and to keep it working. Your data is not "
     "sold or shared for advertising.\n\n"
     "<b>Your choices.</b> /my_data sends you everything stored about you. /delete_me erases it; payment "
-    "records are kept for accounting, no longer linked to you. /profile turns the daily messages off, and "
-    "if you block the bot nothing more is sent."
+    "records are kept for accounting, no longer linked to your name: for a paid payment, the amount, the "
+    "date and the payment's ids, and for Telegram Stars also your Telegram id, which Telegram needs to "
+    "refund it. /profile turns the daily messages off, and if you block the bot nothing more is sent."
 )
 POLICY_CONTACT = _("<b>Contact:</b> {contact}")
 

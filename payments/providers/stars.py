@@ -16,6 +16,7 @@ from django.conf import settings
 from telegram import Bot
 from telegram import StarTransaction as StarTransactionData
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
 
 from payments.providers.base import PaymentProvider, ProviderError, RefundRequest, RefundResult
 
@@ -69,10 +70,12 @@ class StarTransaction:
 
 def _run(call: Callable[[Bot], Awaitable[T]]) -> T:
     async def main() -> T:
+        timeout = settings.PAYMENTS_TELEGRAM_TIMEOUT
         bot = Bot(
             token=settings.TELEGRAM_BOT_TOKEN,
             base_url=settings.TELEGRAM_API_BASE_URL,
             base_file_url=settings.TELEGRAM_API_FILE_URL,
+            request=HTTPXRequest(connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout),
         )
         async with bot:
             return await call(bot)
