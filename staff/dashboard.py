@@ -124,8 +124,17 @@ def series_build(rows: MetricRows, plans: dict[str, str]) -> list[Series]:
         ]
 
     series = [
-        Series("users", _("New users"), [Column(_("new users"), key("users_new")), Column(_("of them invited"), key("users_invited"))], "bar"),
-        Series("activity", _("Active users"), [Column(_("DAU"), key("dau")), Column(_("WAU"), key("wau")), Column(_("MAU"), key("mau"))]),
+        Series(
+            "users",
+            _("New users"),
+            [Column(_("new users"), key("users_new")), Column(_("of them invited"), key("users_invited"))],
+            "bar",
+        ),
+        Series(
+            "activity",
+            _("Active users"),
+            [Column(_("DAU"), key("dau")), Column(_("WAU"), key("wau")), Column(_("MAU"), key("mau"))],
+        ),
         Series(
             "funnel",
             _("Onboarding funnel of each day's newcomers"),
@@ -355,4 +364,5 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
     """Unfold's DASHBOARD_CALLBACK: the dashboard for those allowed to see it, the plain index for others."""
     if request.user.has_perm(VIEW_PERMISSION):
         context["dashboard"] = dashboard_context(request)
+        context["title"] = _("Dashboard")
     return context
