@@ -15,8 +15,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import formats
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from horoscopes.daily.models import PushStatus
 from payments.models import Currency, Plan, Provider
@@ -87,7 +87,7 @@ def _share(part: Decimal, whole: Decimal) -> str:
 
 
 def _money_dimension_label(dimension: str, plans: dict[str, str]) -> str:
-    _currency, provider, plan = (dimension.split(":") + ["", "", ""])[:3]
+    _currency, provider, plan = [*dimension.split(":"), "", ""][:3]
     provider_label = Provider(provider).label if provider in Provider.values else provider
     return f"{plans.get(plan, plan or _('no plan'))} · {provider_label}"
 
@@ -162,9 +162,18 @@ def series_build(rows: MetricRows, plans: dict[str, str]) -> list[Series]:
             "refunds",
             _("Refunds"),
             [
-                *[Column(_("%(what)s, Stars") % {"what": c.label}, c.values) for c in by_currency("refunds_amount", Currency.XTR)],
-                *[Column(_("%(what)s, roubles") % {"what": c.label}, c.values) for c in by_currency("refunds_amount", Currency.RUB)],
-                Column(_("refunds"), lambda day: sum((rows.day("refunds", day, d) for d in rows.dimensions("refunds")), Decimal(0))),
+                *[
+                    Column(_("%(what)s, Stars") % {"what": c.label}, c.values)
+                    for c in by_currency("refunds_amount", Currency.XTR)
+                ],
+                *[
+                    Column(_("%(what)s, roubles") % {"what": c.label}, c.values)
+                    for c in by_currency("refunds_amount", Currency.RUB)
+                ],
+                Column(
+                    _("refunds"),
+                    lambda day: sum((rows.day("refunds", day, d) for d in rows.dimensions("refunds")), Decimal(0)),
+                ),
             ],
             "bar",
         ),
@@ -200,7 +209,12 @@ def series_build(rows: MetricRows, plans: dict[str, str]) -> list[Series]:
         Series(
             "pushes",
             _("Daily pushes (by the user's local date)"),
-            [Column(str(status.label), key("pushes", status.value)) for status in PushStatus if status.value in rows.values.get("pushes", {}) or status in (PushStatus.SENT, PushStatus.BLOCKED, PushStatus.FAILED)],
+            [
+                Column(str(status.label), key("pushes", status.value))
+                for status in PushStatus
+                if status.value in rows.values.get("pushes", {})
+                or status in (PushStatus.SENT, PushStatus.BLOCKED, PushStatus.FAILED)
+            ],
             "bar",
         ),
         Series(
@@ -230,7 +244,11 @@ def sources_table(rows: MetricRows) -> list[list[str]]:
         for dimension in rows.dimensions("source_users")
     ]
     totals.sort(key=lambda row: (-row[0], row[2]))
-    return [[_source_label(d), _number(users), _number(paying), _share(paying, users)] for users, paying, d in totals if users]
+    return [
+        [_source_label(d), _number(users), _number(paying), _share(paying, users)]
+        for users, paying, d in totals
+        if users
+    ]
 
 
 def retention_table(rows: MetricRows, today: date) -> list[list[str]]:
@@ -246,6 +264,11 @@ def retention_table(rows: MetricRows, today: date) -> list[list[str]]:
     return table
 
 
+def _money(rows: MetricRows, key: str, currency: str) -> Decimal:
+    """A money metric of the range in one currency, over every plan and provider (currencies are never added)."""
+    return sum((rows.total(key, d) for d in rows.dimensions(key) if d.startswith(f"{currency}:")), Decimal(0))
+
+
 def cards_build(rows: MetricRows, today: date) -> list[dict[str, str]]:
     """The headline numbers of the range."""
     end = rows.end
@@ -253,19 +276,63 @@ def cards_build(rows: MetricRows, today: date) -> list[dict[str, str]]:
     mau = rows.last("mau")
     paying = rows.last("paying_total")
     users = rows.last("users_total")
-    pushes = {status: rows.total("pushes", status) for status in (PushStatus.SENT, PushStatus.BLOCKED, PushStatus.FAILED)}
-    p50 = [rows.day("webhook_p50_ms", d) for d in rows.values.get("webhook_p50_ms", {}).get("", {}) if rows.start <= d <= end]
-    p99 = [rows.day("webhook_p99_ms", d) for d in rows.values.get("webhook_p99_ms", {}).get("", {}) if rows.start <= d <= end]
+    pushes = {
+        status: rows.total("pushes", status) for status in (PushStatus.SENT, PushStatus.BLOCKED, PushStatus.FAILED)
+    }
+    p50 = [
+        rows.day("webhook_p50_ms", d)
+        for d in rows.values.get("webhook_p50_ms", {}).get("", {})
+        if rows.start <= d <= end
+    ]
+    p99 = [
+        rows.day("webhook_p99_ms", d)
+        for d in rows.values.get("webhook_p99_ms", {}).get("", {})
+        if rows.start <= d <= end
+    ]
     cards = [
         (_("New users"), _number(rows.total("users_new")), _("%(total)s in all") % {"total": _number(users)}),
-        (_("DAU / WAU / MAU"), f"{_number(rows.last('dau'))} / {_number(rows.last('wau'))} / {_number(mau)}", _("latest day of the range")),
+        (
+            _("DAU / WAU / MAU"),
+            f"{_number(rows.last('dau'))} / {_number(rows.last('wau'))} / {_number(mau)}",
+            _("latest day of the range"),
+        ),
         (_("Paying users"), _number(paying), _("conversion %(share)s") % {"share": _share(paying, users)}),
-        (_("Revenue, Stars"), f"{_number(sum((rows.total('revenue', d) for d in rows.dimensions('revenue') if d.startswith('XTR:')), Decimal(0)))} ⭐", _("refunded %(amount)s ⭐") % {"amount": _number(sum((rows.total('refunds_amount', d) for d in rows.dimensions('refunds_amount') if d.startswith('XTR:')), Decimal(0)))}),
-        (_("Revenue, roubles"), f"{_number(sum((rows.total('revenue', d) for d in rows.dimensions('revenue') if d.startswith('RUB:')), Decimal(0)), 2)} ₽", _("refunded %(amount)s ₽") % {"amount": _number(sum((rows.total('refunds_amount', d) for d in rows.dimensions('refunds_amount') if d.startswith('RUB:')), Decimal(0)), 2)}),
-        (_("Active subscriptions"), _number(rows.last("subs_active")), _("%(renewals)s renewals, %(ended)s ended") % {"renewals": _number(rows.total("renewals")), "ended": _number(rows.total("subs_ended"))}),
-        (_("LLM spend"), f"${_number(spend, 2)}", _("$%(active)s per active user, $%(paying)s per paying user") % {"active": _number(spend / mau, 4) if mau else "—", "paying": _number(spend / paying, 4) if paying else "—"}),
-        (_("Pushes"), _number(pushes[PushStatus.SENT]), _("%(blocked)s blocked, %(failed)s failed") % {"blocked": _number(pushes[PushStatus.BLOCKED]), "failed": _number(pushes[PushStatus.FAILED])}),
-        (_("Webhook p50 / p99"), f"{_number(sorted(p50)[len(p50) // 2], 0) if p50 else '—'} / {_number(max(p99), 0) if p99 else '—'} {_('ms')}", _("%(failed)s failed updates") % {"failed": _number(rows.total("updates_failed"))}),
+        (
+            _("Revenue, Stars"),
+            f"{_number(_money(rows, 'revenue', Currency.XTR))} ⭐",
+            _("refunded %(amount)s ⭐") % {"amount": _number(_money(rows, "refunds_amount", Currency.XTR))},
+        ),
+        (
+            _("Revenue, roubles"),
+            f"{_number(_money(rows, 'revenue', Currency.RUB), 2)} ₽",
+            _("refunded %(amount)s ₽") % {"amount": _number(_money(rows, "refunds_amount", Currency.RUB), 2)},
+        ),
+        (
+            _("Active subscriptions"),
+            _number(rows.last("subs_active")),
+            _("%(renewals)s renewals, %(ended)s ended")
+            % {"renewals": _number(rows.total("renewals")), "ended": _number(rows.total("subs_ended"))},
+        ),
+        (
+            _("LLM spend"),
+            f"${_number(spend, 2)}",
+            _("$%(active)s per active user, $%(paying)s per paying user")
+            % {
+                "active": _number(spend / mau, 4) if mau else "—",
+                "paying": _number(spend / paying, 4) if paying else "—",
+            },
+        ),
+        (
+            _("Pushes"),
+            _number(pushes[PushStatus.SENT]),
+            _("%(blocked)s blocked, %(failed)s failed")
+            % {"blocked": _number(pushes[PushStatus.BLOCKED]), "failed": _number(pushes[PushStatus.FAILED])},
+        ),
+        (
+            _("Webhook p50 / p99"),
+            f"{_number(sorted(p50)[len(p50) // 2]) if p50 else '—'} / {_number(max(p99)) if p99 else '—'} {_('ms')}",
+            _("%(failed)s failed updates") % {"failed": _number(rows.total("updates_failed"))},
+        ),
     ]
     return [{"title": title, "value": value, "note": note} for title, value, note in cards]
 
@@ -277,7 +344,10 @@ def today_table(rows: MetricRows, today: date) -> list[list[str]]:
         [_("Texts written today"), _number(written)],
         [_("LLM cost today, USD"), _number(rows.day("llm_cost", today), 4)],
         [_("Average LLM response today, ms"), _number(rows.day("llm_latency_ms", today))],
-        [_("Webhook processing today, p50 / p99, ms"), f"{_number(rows.day('webhook_p50_ms', today), 1)} / {_number(rows.day('webhook_p99_ms', today), 1)}"],
+        [
+            _("Webhook processing today, p50 / p99, ms"),
+            f"{_number(rows.day('webhook_p50_ms', today), 1)} / {_number(rows.day('webhook_p99_ms', today), 1)}",
+        ],
     ]
 
 
@@ -344,7 +414,16 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     charts = []
     for series in series_build(rows, _plan_names()):
         data, options = chart_json(series, days)
-        charts.append({"slug": series.slug, "title": series.title, "type": series.chart, "data": data, "options": options, "empty": not series.columns})
+        charts.append(
+            {
+                "slug": series.slug,
+                "title": series.title,
+                "type": series.chart,
+                "data": data,
+                "options": options,
+                "empty": not series.columns,
+            }
+        )
     return {
         "range": chosen,
         "cards": cards_build(rows, today),

@@ -15,7 +15,9 @@ class MetricRows:
 
     start: date
     end: date
-    values: dict[str, dict[str, dict[date, Decimal]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+    values: dict[str, dict[str, dict[date, Decimal]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict))
+    )
     computed_at: datetime | None = None
 
     def day(self, key: str, day: date, dimension: str = "") -> Decimal:

@@ -108,7 +108,7 @@ class _Rollup:
         self.rows[(day, key, dimension)] += Decimal(str(value or 0))
 
 
-def _by_day(queryset, field_name: str):  # noqa: ANN001, ANN202 - a grouped queryset
+def _by_day(queryset, field_name: str):
     return queryset.annotate(day=TruncDate(field_name, tzinfo=local_zone())).values("day")
 
 
@@ -198,13 +198,17 @@ def _payments(result: _Rollup, start: date, end: date) -> None:
 
 def _subscriptions(result: _Rollup, start: date, end: date, now: datetime) -> None:
     since, until = day_start(start), day_start(end + timedelta(days=1))
-    subscriptions = list(
-        Subscription.objects.filter(created_at__lt=until, expires_at__gte=since).values_list("created_at", "expires_at")
-    )
+    subscriptions: list[tuple[datetime, datetime]] = [
+        (created, expires)
+        for created, expires in Subscription.objects.filter(created_at__lt=until, expires_at__gte=since).values_list(
+            "created_at", "expires_at"
+        )
+        if expires is not None
+    ]
     zone = local_zone()
     for day in _days(start, end):
         closes = day_start(day + timedelta(days=1))
-        result.add(day, "subs_active", sum(1 for created, expires in subscriptions if created < closes < expires))
+        result.add(day, "subs_active", len([1 for created, expires in subscriptions if created < closes < expires]))
         result.add(day, "subs_new", 0)
         result.add(day, "subs_ended", 0)
     for created, expires in subscriptions:
@@ -263,8 +267,12 @@ def _updates(result: _Rollup, start: date, end: date) -> None:
         result.add(row["day"], "dau", row["chats"])
     durations: dict[date, list[float]] = defaultdict(list)
     zone = local_zone()
-    finished = updates.filter(finished_at__isnull=False).values_list("received_at", "finished_at").iterator(chunk_size=10_000)
+    finished = (
+        updates.filter(finished_at__isnull=False).values_list("received_at", "finished_at").iterator(chunk_size=10_000)
+    )
     for received, done in finished:
+        if done is None:
+            continue
         durations[timezone.localtime(received, zone).date()].append((done - received).total_seconds() * 1000)
     for day, values in durations.items():
         values.sort()
@@ -283,7 +291,9 @@ def _snapshots(result: _Rollup, days: list[date]) -> None:
 def _retention(result: _Rollup, first_week: date, last_week: date) -> None:
     since, until = day_start(first_week), day_start(last_week + timedelta(days=7))
     users = TelegramUser.objects.filter(first_seen_at__gte=since, first_seen_at__lt=until)
-    counts = {f"d{n}": Count("id", filter=Q(last_seen_at__gte=F("first_seen_at") + timedelta(days=n))) for n in RETENTION_DAYS}
+    counts = {
+        f"d{n}": Count("id", filter=Q(last_seen_at__gte=F("first_seen_at") + timedelta(days=n))) for n in RETENTION_DAYS
+    }
     for row in _by_day(users, "first_seen_at").annotate(size=Count("id"), **counts):
         cohort = week_start(row["day"])
         result.add(cohort, "cohort_size", row["size"])
@@ -342,8 +352,8 @@ def metrics_rollup(*, start: date, end: date, now: datetime | None = None) -> in
             unique_fields=["day", "key", "dimension"],
             update_fields=["value", "computed_at"],
         )
-        for keys, first, last in result.areas:
-            DailyMetric.objects.filter(key__in=keys, day__gte=first, day__lte=last, computed_at__lt=stamp).delete()
+        for owned, first, last in result.areas:
+            DailyMetric.objects.filter(key__in=owned, day__gte=first, day__lte=last, computed_at__lt=stamp).delete()
     return len(rows)
 
 

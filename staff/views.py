@@ -13,6 +13,7 @@ from staff.dashboard import (
     RETENTION_HEADERS,
     SOURCE_HEADERS,
     VIEW_PERMISSION,
+    _plan_names,
     date_range_parse,
     retention_table,
     series_build,
@@ -20,7 +21,6 @@ from staff.dashboard import (
     sources_table,
     table_csv,
     today_table,
-    _plan_names,
 )
 from staff.selectors import metric_rows
 from staff.services import dashboard_refresh_request, local_today

@@ -13,7 +13,7 @@ from django.utils import timezone
 from bot.models import TelegramUpdate, UpdateStatus
 from horoscopes.daily.models import PushDelivery, PushStatus
 from horoscopes.llm.models import GenerationLog, GenerationStatus
-from payments.models import Payment, PaymentStatus, Plan, Subscription
+from payments.models import PaymentStatus, Plan, Subscription
 from staff.models import DailyMetric
 from staff.services import metrics_rollup
 from tests.factories import PaymentFactory, TarotReadingFactory, TelegramUserFactory
@@ -32,34 +32,98 @@ def at(day: int, hour: int = 12, minute: int = 0, zone: ZoneInfo = MSK) -> datet
 
 def week() -> dict[str, object]:
     """Four users, two currencies, a refund, a renewal, a lapsed subscription, pushes, updates, LLM calls."""
-    old = TelegramUserFactory(first_seen_at=datetime(2026, 2, 1, 12, tzinfo=MSK), last_seen_at=datetime(2026, 2, 10, tzinfo=MSK))
-    first = TelegramUserFactory(first_seen_at=at(2, 10), last_seen_at=at(5, 10), source="vk", birth_date=date(1990, 1, 1))
+    old = TelegramUserFactory(
+        first_seen_at=datetime(2026, 2, 1, 12, tzinfo=MSK), last_seen_at=datetime(2026, 2, 10, tzinfo=MSK)
+    )
+    first = TelegramUserFactory(
+        first_seen_at=at(2, 10), last_seen_at=at(5, 10), source="vk", birth_date=date(1990, 1, 1)
+    )
     # 01:00 on the 3rd in Vladivostok is 18:00 on the 2nd in Moscow: the rollup counts Moscow days.
     far = TelegramUserFactory(
-        first_seen_at=at(3, 1, zone=VLADIVOSTOK), last_seen_at=at(3, 1, zone=VLADIVOSTOK), invited_by=first, current_tz="Asia/Vladivostok"
+        first_seen_at=at(3, 1, zone=VLADIVOSTOK),
+        last_seen_at=at(3, 1, zone=VLADIVOSTOK),
+        invited_by=first,
+        current_tz="Asia/Vladivostok",
     )
     third = TelegramUserFactory(first_seen_at=at(3, 9), last_seen_at=at(3, 9))
     TarotReadingFactory(user=first)
     month, subscription_plan = Plan.objects.get(code="month"), Plan.objects.get(code="month-subscription")
     PaymentFactory(
-        user=first, plan=month, amount=150, currency="XTR", provider="stars", status=PaymentStatus.REFUNDED,
-        paid_at=at(2, 12), refunded_at=at(4, 15),
+        user=first,
+        plan=month,
+        amount=150,
+        currency="XTR",
+        provider="stars",
+        status=PaymentStatus.REFUNDED,
+        paid_at=at(2, 12),
+        refunded_at=at(4, 15),
     )
-    PaymentFactory(user=far, plan=month, amount=Decimal("299.00"), currency="RUB", provider="yookassa", status=PaymentStatus.SUCCEEDED, paid_at=at(3, 12))
-    PaymentFactory(user=far, plan=month, amount=Decimal("299.00"), currency="RUB", provider="yookassa", status=PaymentStatus.FAILED)
-    live = Subscription.objects.create(user=third, plan=subscription_plan, charge_id="c-live", created_at=at(3, 10), expires_at=at(3, 10) + timedelta(days=30))
-    PaymentFactory(user=third, plan=subscription_plan, subscription=live, amount=130, currency="XTR", provider="stars", status=PaymentStatus.SUCCEEDED, paid_at=at(3, 10))
-    PaymentFactory(user=third, plan=subscription_plan, subscription=live, amount=130, currency="XTR", provider="stars", status=PaymentStatus.SUCCEEDED, paid_at=at(5, 10), is_recurring=True)
-    Subscription.objects.create(user=old, plan=subscription_plan, charge_id="c-lapsed", created_at=datetime(2026, 2, 1, tzinfo=MSK), expires_at=at(3, 12))
-    for update_id, (user, status, took_ms) in enumerate([(first, UpdateStatus.DONE, 100), (first, UpdateStatus.DONE, 300), (far, UpdateStatus.FAILED, None)]):
+    PaymentFactory(
+        user=far,
+        plan=month,
+        amount=Decimal("299.00"),
+        currency="RUB",
+        provider="yookassa",
+        status=PaymentStatus.SUCCEEDED,
+        paid_at=at(3, 12),
+    )
+    PaymentFactory(
+        user=far, plan=month, amount=Decimal("299.00"), currency="RUB", provider="yookassa", status=PaymentStatus.FAILED
+    )
+    live = Subscription.objects.create(
+        user=third,
+        plan=subscription_plan,
+        charge_id="c-live",
+        created_at=at(3, 10),
+        expires_at=at(3, 10) + timedelta(days=30),
+    )
+    PaymentFactory(
+        user=third,
+        plan=subscription_plan,
+        subscription=live,
+        amount=130,
+        currency="XTR",
+        provider="stars",
+        status=PaymentStatus.SUCCEEDED,
+        paid_at=at(3, 10),
+    )
+    PaymentFactory(
+        user=third,
+        plan=subscription_plan,
+        subscription=live,
+        amount=130,
+        currency="XTR",
+        provider="stars",
+        status=PaymentStatus.SUCCEEDED,
+        paid_at=at(5, 10),
+        is_recurring=True,
+    )
+    Subscription.objects.create(
+        user=old,
+        plan=subscription_plan,
+        charge_id="c-lapsed",
+        created_at=datetime(2026, 2, 1, tzinfo=MSK),
+        expires_at=at(3, 12),
+    )
+    for update_id, (user, status, took_ms) in enumerate(
+        [(first, UpdateStatus.DONE, 100), (first, UpdateStatus.DONE, 300), (far, UpdateStatus.FAILED, None)]
+    ):
         received = at(5, 10, update_id)
-        update = TelegramUpdate.objects.create(update_id=update_id + 1, status=status, chat_id=user.telegram_id, started_at=received)
+        update = TelegramUpdate.objects.create(
+            update_id=update_id + 1, status=status, chat_id=user.telegram_id, started_at=received
+        )
         finished = received + timedelta(milliseconds=took_ms) if took_ms else None
         TelegramUpdate.objects.filter(pk=update.pk).update(received_at=received, finished_at=finished)
     PushDelivery.objects.create(user=first, local_date=date(2026, 3, 5), status=PushStatus.SENT)
     PushDelivery.objects.create(user=far, local_date=date(2026, 3, 5), status=PushStatus.BLOCKED)
-    for cost, latency, status in ((Decimal("0.01"), 500, GenerationStatus.OK), (Decimal("0.02"), 1500, GenerationStatus.OK), (None, 5, GenerationStatus.OFFLINE)):
-        GenerationLog.objects.create(kind="daily", status=status, model="m", cost=cost, latency_ms=latency, created_at=at(5, 8))
+    for cost, latency, status in (
+        (Decimal("0.01"), 500, GenerationStatus.OK),
+        (Decimal("0.02"), 1500, GenerationStatus.OK),
+        (None, 5, GenerationStatus.OFFLINE),
+    ):
+        GenerationLog.objects.create(
+            kind="daily", status=status, model="m", cost=cost, latency_ms=latency, created_at=at(5, 8)
+        )
     return {"first": first, "far": far, "third": third, "old": old}
 
 
@@ -147,7 +211,11 @@ def test_page_reads_only_rollup_rows_in_a_handful_of_queries(owner, django_asser
 
 
 def test_bad_dates_get_a_message_not_an_error(owner):
-    for params in ({"start": "2026-13-01"}, {"start": "2026-03-06", "end": "2026-03-01"}, {"start": "2020-01-01", "end": "2026-01-01"}):
+    for params in (
+        {"start": "2026-13-01"},
+        {"start": "2026-03-06", "end": "2026-03-01"},
+        {"start": "2020-01-01", "end": "2026-01-01"},
+    ):
         response = owner.get(reverse("admin:index"), params)
         assert response.status_code == 200
         assert 'id="dashboard-error"' in response.content.decode()
@@ -172,7 +240,9 @@ def test_csv_opens_in_russian_excel(owner):
     assert "1 месяц · Telegram Stars" in lines[0] and "stars:month" not in lines[0]
     assert [line.split(";")[0] for line in lines[1:]] == ["2026-03-02", "2026-03-03", "2026-03-04"]
     assert "150" in lines[1].split(";")
-    sources = owner.get(reverse("admin:staff_dashboard_csv", args=["sources"]), {"start": "2026-03-02", "end": "2026-03-06"})
+    sources = owner.get(
+        reverse("admin:staff_dashboard_csv", args=["sources"]), {"start": "2026-03-02", "end": "2026-03-06"}
+    )
     assert "vk;1;1;100,0\xa0%" in sources.content.decode() or "vk;1;1;100,0 %" in sources.content.decode()
 
 
@@ -183,7 +253,10 @@ def test_view_only_staff_see_no_dashboard_and_get_no_csv(client, django_user_mod
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200 and 'id="dashboard' not in response.content.decode()
     assert client.get(reverse("admin:staff_dashboard_csv", args=["users"])).status_code == 403
-    assert client.post(reverse("admin:staff_dashboard_refresh"), {"start": "2026-03-02", "end": "2026-03-06"}).status_code == 403
+    assert (
+        client.post(reverse("admin:staff_dashboard_refresh"), {"start": "2026-03-02", "end": "2026-03-06"}).status_code
+        == 403
+    )
 
 
 def test_recompute_button_queues_once_per_double_click(owner, django_capture_on_commit_callbacks):

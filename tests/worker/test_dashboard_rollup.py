@@ -42,11 +42,21 @@ for _ in range(2):
 @pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="needs PostgreSQL")
 def test_worker_runs_the_rollup_twice_at_once_with_one_result(tmp_path):
     server = settings.DATABASES["default"]
-    admin = {"host": server["HOST"], "port": server["PORT"] or 5432, "user": server["USER"], "password": server["PASSWORD"] or None}
+    admin = {
+        "host": server["HOST"],
+        "port": server["PORT"] or 5432,
+        "user": server["USER"],
+        "password": server["PASSWORD"] or None,
+    }
     name = f"astrobot_rollup_{uuid.uuid4().hex[:8]}"
     auth = f"{server['USER']}:{server['PASSWORD']}@" if server["PASSWORD"] else f"{server['USER']}@"
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "TESTING", "DJANGO_SETTINGS_MODULE"} and not k.startswith(("PYTEST_", "Q_", "DB_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "SQLITE_PATH", "TESTING", "DJANGO_SETTINGS_MODULE"}
+            and not k.startswith(("PYTEST_", "Q_", "DB_"))
+        },
         "DATABASE_URL": f"postgres://{auth}{admin['host']}:{admin['port']}/{name}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "ENV_FILE": os.devnull,
@@ -67,10 +77,17 @@ def test_worker_runs_the_rollup_twice_at_once_with_one_result(tmp_path):
     log = tmp_path / "worker.log"
     worker = None
     try:
-        prepared = subprocess.run([sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        prepared = subprocess.run(
+            [sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        )
         assert prepared.returncode == 0, prepared.stderr[-3000:]
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "worker"], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+            [sys.executable, "manage.py", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 90
         done = []
@@ -83,7 +100,10 @@ def test_worker_runs_the_rollup_twice_at_once_with_one_result(tmp_path):
         assert done == [(True,), (True,)], log.read_text()[-4000:]
         assert query("SELECT SUM(value) FROM staff_dailymetric WHERE key = 'users_new'") == [(30,)]
         assert query("SELECT MAX(value) FROM staff_dailymetric WHERE key = 'paying_total'") == [(3,)]
-        assert query("SELECT COUNT(*) FROM (SELECT day, key, dimension FROM staff_dailymetric GROUP BY 1, 2, 3 HAVING COUNT(*) > 1) d") == [(0,)]
+        assert query(
+            "SELECT COUNT(*) FROM (SELECT day, key, dimension FROM staff_dailymetric"
+            " GROUP BY 1, 2, 3 HAVING COUNT(*) > 1) d"
+        ) == [(0,)]
     finally:
         if worker is not None and worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)
