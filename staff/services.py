@@ -365,6 +365,8 @@ def dashboard_refresh_request(*, start: date, end: date) -> bool:
     """Queue the rollup of start..end unless the same range was queued within the last minute (double clicks)."""
     now = timezone.now()
     name = f"dashboard-refresh:{start.isoformat()}:{end.isoformat()}"
+    # One lease per range ever clicked would pile up: the lapsed ones go.
+    Lease.objects.filter(name__startswith="dashboard-refresh:", expires_at__lt=now).exclude(name=name).delete()
     lease, created = Lease.objects.select_for_update().get_or_create(
         name=name, defaults={"holder": "dashboard", "expires_at": now + timedelta(seconds=REFRESH_LEASE_SECONDS)}
     )
