@@ -11,7 +11,7 @@ from django_q.models import Schedule
 logger = logging.getLogger(__name__)
 
 # Schedules whose function lives in one of these modules are ours: sync may remove them when dropped.
-OWN_PREFIXES = ("bot.", "users.", "horoscopes.", "payments.")
+OWN_PREFIXES = ("bot.", "users.", "horoscopes.", "payments.", "staff.")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec(
         "payments: Premium reminders and ends", "bot.premium.tasks.premium_notices", Schedule.CRON, cron="7 * * * *"
     ),
+    # Just after midnight: yesterday's numbers final, recent days' funnels and retention brought up to date.
+    ScheduleSpec("dashboard rollup", "staff.tasks.dashboard_rollup", Schedule.CRON, cron="10 0 * * *"),
 )
 
 

@@ -193,6 +193,7 @@ UNFOLD = {
     "SHOW_LANGUAGES": True,
     "LOGIN": {"form": "staff.forms.StaffLoginForm"},
     "ACCOUNT": {"navigation": "staff.navigation.account_links"},
+    "DASHBOARD_CALLBACK": "staff.dashboard.dashboard_callback",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,

@@ -13,7 +13,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -25,8 +25,9 @@ from django_q.models import Failure, OrmQ, Schedule, Success
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from staff.models import DailyMetric
 from staff.roles import OWNER_EXCLUDED_APPS, role_label
-from staff.views import otp_setup_view
+from staff.views import dashboard_csv, dashboard_refresh, otp_setup_view
 
 ACTION_LABELS = {ADDITION: _("added"), CHANGE: _("changed"), DELETION: _("deleted")}
 
@@ -199,6 +200,8 @@ for model, base in (
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, base)
+
+
 admin.site.unregister([Config])
 
 
@@ -208,3 +211,32 @@ class BotSettingsAdmin(ConstanceAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         return super().changelist_view(request, extra_context={"title": _("Bot settings"), **(extra_context or {})})
+
+
+@admin.register(DailyMetric)
+class DailyMetricAdmin(ModelAdmin):
+    """The dashboard's rolled-up rows: read-only, out of the app list; its URLs carry the dashboard's CSV and
+    the "Recompute" button."""
+
+    list_display = ("day", "key", "dimension", "value", "computed_at")
+    list_filter = ("key",)
+    date_hierarchy = "day"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("csv/<slug:slug>/", self.admin_site.admin_view(dashboard_csv), name="staff_dashboard_csv"),
+            path("refresh/", self.admin_site.admin_view(dashboard_refresh), name="staff_dashboard_refresh"),
+            *super().get_urls(),
+        ]

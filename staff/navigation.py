@@ -67,7 +67,14 @@ SECTIONS: list[dict[str, Any]] = [
     },
     {
         "title": _("Growth"),
-        "items": [],
+        "items": [
+            {
+                "title": _("Dashboard"),
+                "icon": "monitoring",
+                "link": reverse_lazy("admin:index"),
+                "permission": _can("staff.view_dashboard"),
+            },
+        ],
     },
     {
         "title": _("System"),

@@ -80,9 +80,9 @@ MARKETING = Role(
         *_crud("payments.payment", "view"),
         *_crud("payments.subscription", "view"),
         *_crud("horoscopes.pushdelivery", "view"),
+        "staff.view_dashboard",
+        "staff.refresh_dashboard",  # only queues an idempotent recompute
     ),
-    # The dashboard and, later, broadcasts: skipped with a warning until they exist.
-    pending=("staff.view_dashboard",),
 )
 
 OWNER = Role(
