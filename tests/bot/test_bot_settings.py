@@ -58,7 +58,7 @@ def test_settings_page_shows_every_setting_in_russian(owner_client):
     assert page.status_code == 200
     content = page.content.decode()
     assert "Настройки бота" in content
-    assert "Раскладов таро в день без Premium" in content
+    assert "Раскладов таро в день без Премиума" in content
     assert "Техобслуживание" in content
 
 
@@ -143,7 +143,7 @@ def test_maintenance_never_drops_a_payment_update(bot_settings, owner_client):
     [
         ("TAROT_ENABLED", "/tarot", "временно отключён"),
         ("NATAL_ENABLED", "/natal", "временно отключён"),
-        ("PAYMENTS_ENABLED", "/premium", "Premium сейчас не продаётся"),
+        ("PAYMENTS_ENABLED", "/premium", "Премиум сейчас не продаётся"),
     ],
 )
 def test_a_switched_off_feature_says_so(bot_settings, owner_client, switch, command, expected):
