@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "staff.zone.StaffTimeZoneMiddleware",
     "staff.security.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,6 +195,8 @@ UNFOLD = {
     "LOGIN": {"form": "staff.forms.StaffLoginForm"},
     "ACCOUNT": {"navigation": "staff.navigation.account_links"},
     "DASHBOARD_CALLBACK": "staff.dashboard.dashboard_callback",
+    # Times in the staff member's own zone (the browser reports it), UTC on hover.
+    "SCRIPTS": ["staff.zone.zone_script"],
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
