@@ -50,7 +50,13 @@ def _table(chart: Chart) -> str:
         house = f"  {HOUSE_WORD} {position.house:>2}" if position.house else ""
         label = f"{PLANET_GLYPHS[point]} {POINT_NAMES[point]}"
         where = _where(position.longitude)
-        lines.append(f"  {label:<22}{where:<24}{position.speed:+9.4f} {speed}{house}{retro}")
+        lines.append(f"  {label:<26}{where:<24}{position.speed:+9.4f} {speed}{house}{retro}")
+    if chart.true_node is not None:
+        node = chart.true_node
+        house = f"  {HOUSE_WORD} {node.house:>2}" if node.house else ""
+        label = f"{PLANET_GLYPHS['true_node']} {POINT_NAMES['true_node']}"
+        retro = f" {RETROGRADE_GLYPH}" if node.retrograde else ""
+        lines.append(f"  {label:<26}{_where(node.longitude):<24}{node.speed:+9.4f} {speed}{house}{retro}")
 
     if chart.has_houses and chart.asc is not None and chart.mc is not None:
         lines += ["", pgettext("chart table", "Angles")]
@@ -75,4 +81,7 @@ def render_wheel(chart: Chart, *, size: int = 1280, lang: str = "en") -> bytes:
         system = str(HOUSE_SYSTEM_NAMES[chart.house_system]) if chart.house_system else ""
         if system and chart.polar_fallback:
             system = f"{system} ({POLAR_SHORT})"
-        return wheel.render_wheel(chart, size=size, no_time_note=str(NO_TIME_SHORT), house_system_label=system)
+        node = f"{PLANET_GLYPHS['mean_node']} {POINT_NAMES['mean_node']}"
+        return wheel.render_wheel(
+            chart, size=size, no_time_note=str(NO_TIME_SHORT), house_system_label=system, node_label=node
+        )

@@ -9,10 +9,12 @@ from typing import Any
 from .aspects import Aspect, find_aspects
 from .constants import HOUSE_SYSTEMS, PLANETS, split_longitude
 from .ephemeris import (
+    SPEED_STEP_DAYS,
     apparent_sidereal_time,
     body_ecliptic,
     mean_node_speed,
     to_ephem_day,
+    true_node_longitude,
     true_obliquity,
     wrap180,
 )
@@ -52,13 +54,16 @@ class Chart:
     houses: tuple[float, ...]
     points: dict[str, Position]
     aspects: tuple[Aspect, ...]
+    # The "mean_node" among the points is the node every reading, aspect and transit uses (see
+    # constants.NODE_DEFAULT); the true node is shown beside it for readers who work with it.
+    true_node: Position | None = None
 
     def house_of(self, longitude: float) -> int | None:
         """House (1-12) of an ecliptic longitude in this chart, or None without houses."""
         return house_of(longitude, self.houses) if self.has_houses else None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: utc, lat, lon, house_system, asc, mc, houses, points, aspects."""
+        """JSON-ready dict: utc, lat, lon, house_system, asc, mc, houses, points, true_node, aspects."""
         r = _JSON_DECIMALS
         return {
             "utc": self.utc.isoformat(),
@@ -68,21 +73,31 @@ class Chart:
             "asc": None if self.asc is None else round(self.asc, r),
             "mc": None if self.mc is None else round(self.mc, r),
             "houses": [round(c, r) for c in self.houses],
-            "points": {
-                name: {
-                    "longitude": round(p.longitude, r),
-                    "sign": p.sign,
-                    "house": p.house,
-                    "retrograde": p.retrograde,
-                    "speed": round(p.speed, r),
-                }
-                for name, p in self.points.items()
-            },
+            "points": {name: _position_dict(p, r) for name, p in self.points.items()},
+            **({"true_node": _position_dict(self.true_node, r)} if self.true_node else {}),
             "aspects": [
                 {"a": x.a, "b": x.b, "kind": x.kind, "orb": round(x.orb, r), "applying": x.applying}
                 for x in self.aspects
             ],
         }
+
+
+def _position_dict(p: Position, r: int) -> dict[str, Any]:
+    return {
+        "longitude": round(p.longitude, r),
+        "sign": p.sign,
+        "house": p.house,
+        "retrograde": p.retrograde,
+        "speed": round(p.speed, r),
+    }
+
+
+def true_node_position(day: float, cusps: tuple[float, ...] | None = None) -> Position:
+    """The true (osculating) node with its daily motion, and its house when cusps are given."""
+    lon = true_node_longitude(day)
+    speed = wrap180(true_node_longitude(day + SPEED_STEP_DAYS) - true_node_longitude(day - SPEED_STEP_DAYS))
+    house = house_of(lon, cusps) if cusps else None
+    return make_position("true_node", lon, 0.0, speed / (2.0 * SPEED_STEP_DAYS), house)
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -169,6 +184,7 @@ def compute_chart(
             houses=(),
             points=points,
             aspects=find_aspects(longitudes, speeds, PLANETS),
+            true_node=true_node_position(day),
         )
 
     ramc = (apparent_sidereal_time(day) + lon) % 360.0
@@ -187,4 +203,5 @@ def compute_chart(
         houses=houses.cusps,
         points=points,
         aspects=find_aspects(longitudes, speeds, PLANETS),
+        true_node=true_node_position(day, houses.cusps),
     )

@@ -16,6 +16,12 @@ PLANETS: tuple[str, ...] = (
     "mean_node",
 )
 
+# The node every reading, aspect and transit uses is the mean node: it moves steadily backwards
+# (about 19.3 degrees a year), so it enters a sign once and makes each transit once. The true
+# (osculating) node swings up to about 1.7 degrees around it every two weeks, turns direct and back
+# several times a month and would make one transit into several; charts show it beside the mean one.
+NODE_DEFAULT = "mean_node"
+
 # Bodies that can turn retrograde (the mean node always moves backwards, so it never "stations").
 STATIONING: tuple[str, ...] = ("mercury", "venus", "mars", "jupiter", "saturn", "uranus", "neptune", "pluto")
 
@@ -86,6 +92,7 @@ PLANET_GLYPHS: dict[str, str] = {
     "neptune": "\u2646",
     "pluto": "\u2647",
     "mean_node": "\u260a",
+    "true_node": "\u260a",
     "south_node": "\u260b",
     "asc": "Asc",
     "mc": "MC",

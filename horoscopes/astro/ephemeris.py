@@ -114,6 +114,32 @@ def mean_node_speed(day: float) -> float:
     return per_century / _DAYS_PER_CENTURY
 
 
+def _moon_vector(day: float, eps: float) -> tuple[float, float, float]:
+    """Geocentric ecliptic-of-date position of the Moon in astronomical units."""
+    moon = _body("moon")
+    moon.compute(day)
+    lon, lat = equatorial_to_ecliptic(moon.ra, moon.dec, eps)
+    r, lam, beta = float(moon.earth_distance), math.radians(lon), math.radians(lat)
+    return r * math.cos(beta) * math.cos(lam), r * math.cos(beta) * math.sin(lam), r * math.sin(beta)
+
+
+def true_node_longitude(day: float, step: float = 1.0 / 1440.0) -> float:
+    """Longitude of the true (osculating) ascending node of the Moon's orbit, degrees.
+
+    The node of the plane the Moon moves in at this instant: the line where the plane through the Earth
+    spanned by the Moon's position and velocity crosses the ecliptic of date. Velocity is a central
+    difference over `step` days, short enough for the orbit to be straight within it. Unlike the mean node
+    it swings up to about 1.7 degrees either side of the mean and sometimes moves forwards.
+    """
+    eps = true_obliquity(day)
+    before, now, after = (_moon_vector(day + k * step, eps) for k in (-1, 0, 1))
+    velocity = tuple((a - b) / (2.0 * step) for a, b in zip(after, before, strict=True))
+    # The ascending node lies along (ecliptic pole) x (orbital angular momentum r x v).
+    h_x = now[1] * velocity[2] - now[2] * velocity[1]
+    h_y = now[2] * velocity[0] - now[0] * velocity[2]
+    return math.degrees(math.atan2(h_x, -h_y)) % 360.0
+
+
 def equatorial_to_ecliptic(ra: float, dec: float, eps: float) -> tuple[float, float]:
     """Ecliptic longitude and latitude (degrees) from right ascension and declination (radians)."""
     sin_e, cos_e = math.sin(math.radians(eps)), math.cos(math.radians(eps))
@@ -136,6 +162,8 @@ def body_ecliptic(name: str, day: float, eps: float | None = None) -> tuple[floa
     """Apparent geocentric ecliptic longitude and latitude (degrees) of a point at an ephem day."""
     if name == "mean_node":
         return mean_node_longitude(day), 0.0
+    if name == "true_node":
+        return true_node_longitude(day), 0.0
     body = _body(name)
     body.compute(day)
     # PyEphem's ra/dec are apparent and referred to the true equator and equinox of date.

@@ -296,11 +296,13 @@ def _draw_caption(canvas: _Canvas, chart: Chart, no_time_note: str, house_system
         canvas.draw.text((canvas.size - margin, bottom), house_system_label, font=small, fill=INK_SOFT, anchor="rd")
 
 
-def render_wheel(chart: Chart, *, size: int = 1280, no_time_note: str = "", house_system_label: str = "") -> bytes:
+def render_wheel(
+    chart: Chart, *, size: int = 1280, no_time_note: str = "", house_system_label: str = "", node_label: str = ""
+) -> bytes:
     """PNG bytes of the chart wheel (no houses, Asc or MC without a birth time) with the caption texts given.
 
     The texts are the reader's words (horoscopes.report translates them): the note shown instead of the place
-    when the birth time is unknown, and the house system's name.
+    when the birth time is unknown, the house system's name, and which node the node glyph stands for.
     """
     big = size * SUPERSAMPLE
     unit = big / 1280.0
@@ -319,6 +321,12 @@ def render_wheel(chart: Chart, *, size: int = 1280, no_time_note: str = "", hous
     canvas.circle(aspect_radius, INK_FAINT, 1.4 * unit)
     _draw_planets(canvas, chart, aspect_radius, unit)
     _draw_caption(canvas, chart, no_time_note, house_system_label, unit)
+    if node_label:
+        small = _font(round(19 * unit))
+        margin = 26 * unit
+        canvas.draw.text(
+            (canvas.size - margin, canvas.size - margin - 26 * unit), node_label, font=small, fill=INK_SOFT, anchor="rd"
+        )
 
     # A 2x2 box average is exactly the anti-aliasing filter for 2x supersampling, and ten times faster.
     final = base.reduce(SUPERSAMPLE)

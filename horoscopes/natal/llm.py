@@ -35,6 +35,11 @@ def _facts(data: dict) -> str:
         retro = " (R)" if position.get("retrograde") and point != "mean_node" else ""
         where = f"{format_longitude(position['longitude'])} {SIGN_NAMES[position['sign']]}"
         lines.append(f"{POINT_NAMES[point]}: {where}{house}{retro}")
+    node = data.get("true_node")
+    if node:
+        house = f", {HOUSE_WORD} {node['house']}" if node.get("house") else ""
+        where = f"{format_longitude(node['longitude'])} {SIGN_NAMES[node['sign']]}"
+        lines.append(f"{POINT_NAMES['true_node']}: {where}{house}")
     for angle in ("asc", "mc"):
         if data.get(angle) is not None:
             lines.append(f"{POINT_NAMES[angle]}: {format_longitude(data[angle])} {SIGN_NAMES[sign_of(data[angle])]}")

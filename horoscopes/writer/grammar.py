@@ -66,7 +66,7 @@ POINT_GENITIVE_RU: dict[str, str] = {
     "uranus": "Урана",
     "neptune": "Нептуна",
     "pluto": "Плутона",
-    "mean_node": "Северного узла",
+    "mean_node": "Северного узла (среднего)",
 }
 FEMININE_RU = frozenset({"moon", "venus"})
 

@@ -93,8 +93,8 @@ POINT_TEMPLATES = {
         "en": "<b>Pluto {sign_in}</b>, a mark of your generation: deep transformations unfold {style}.",
     },
     "mean_node": {
-        "ru": "<b>Северный узел {sign_in}</b>: ваш путь роста — учиться жить {style}.",
-        "en": "<b>North Node {sign_in}</b>: your path of growth is learning to live {style}.",
+        "ru": "<b>Северный узел (средний) {sign_in}</b>: ваш путь роста — учиться жить {style}.",
+        "en": "<b>North Node (mean) {sign_in}</b>: your path of growth is learning to live {style}.",
     },
 }
 
@@ -204,6 +204,13 @@ def chart_summary(data: dict, lang: str, *, full: bool) -> str:
             house = HOUSE_LABEL.format(house=position["house"]) if position.get("house") else ""
             retro = " ℞" if position.get("retrograde") and point != "mean_node" else ""
             lines.append(f"{glyph} {name(POINT_NAMES, point, lang)} — {where}{retro}" + (f", {house}" if house else ""))
+        node = data.get("true_node")
+        if node:
+            where = f"{_degree(node['longitude'])} {name(SIGN_NAMES, node['sign'], lang)}"
+            house = HOUSE_LABEL.format(house=node["house"]) if node.get("house") else ""
+            retro = " ℞" if node.get("retrograde") else ""
+            label = f"{PLANET_GLYPHS['true_node']} {name(POINT_NAMES, 'true_node', lang)}"
+            lines.append(f"{label} — {where}{retro}" + (f", {house}" if house else ""))
         aspects = tightest_aspects(data)
         if aspects:
             lines += ["", str(ASPECTS_HEADING)]

@@ -25,7 +25,9 @@ def run(*args: str) -> str:
 def test_json_has_exactly_the_documented_shape():
     """Top-level keys, 12 cusps, every point, aspect fields, reference values."""
     data = json.loads(run(*REFERENCE, "--json"))
-    assert set(data) == {"utc", "lat", "lon", "house_system", "asc", "mc", "houses", "points", "aspects"}
+    keys = {"utc", "lat", "lon", "house_system", "asc", "mc", "houses", "points", "true_node", "aspects"}
+    assert set(data) == keys
+    assert set(data["true_node"]) == {"longitude", "sign", "house", "retrograde", "speed"}
     assert data["house_system"] == "placidus"
     assert data["utc"].startswith("1990-05-15T10:30:00")
     assert len(data["houses"]) == 12 and data["houses"][0] == data["asc"] and data["houses"][9] == data["mc"]

@@ -8,19 +8,26 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from users.places import Place, PlaceIndex, get_index, utc_offset
 from users.places.build import (
     BuildReport,
+    Located,
     SourcePlace,
     build_sections,
+    check_places,
     choose_name_ru,
+    duplicate_pairs,
+    expected_zone,
     search_names,
+    shipped_places,
+    stray_regions,
     with_curated_regions,
 )
-from users.places.datafile import DATA_PATH, write_data
+from users.places.datafile import DATA_PATH, read_data, write_data
 from users.places.text import fold, latin_to_russian
 
 MOSCOW = 524901
@@ -471,3 +478,84 @@ def test_geonames_dump_rows_are_read_and_filtered(tmp_path: Path) -> None:
     )
     places = list(geonames_dump_places(dump))
     assert [(p.geoname_id, p.alternate_names) for p in places] == [(1, ("Зыково",)), (3, ("Вадуц",))]
+
+
+# Places GeoNames put on the zone of a neighbouring region (its zone field misses the zones that split a
+# region): the build takes the zone from the boundary polygons at their coordinates.
+@pytest.mark.parametrize(
+    ("geoname_id", "zone"),
+    [
+        (2022773, "Asia/Khandyga"),  # Khandyga
+        (2013918, "Asia/Khandyga"),  # Ust-Maya
+        (2024626, "Asia/Khandyga"),  # Dzhebariki-Khaya
+        (6930488, "Asia/Khandyga"),  # Nezhdaninskoe
+        (2120048, "Asia/Ust-Nera"),  # Ust-Nera
+        (2121025, "Asia/Srednekolymsk"),  # Srednekolymsk
+        (2121385, "Asia/Srednekolymsk"),  # Severo-Kurilsk (the North Kurils)
+        (712796, "Europe/Simferopol"),  # Barteniyivka, Sevastopol
+        (523392, "Europe/Moscow"),  # Naryan-Mar
+        (1513886, "Asia/Tashkent"),  # Jizzakh (its offsets differ from Samarkand's until 1991)
+        (611847, "Europe/Moscow"),  # Sokhumi keeps its source zone (users.places.curated)
+    ],
+)
+def test_places_have_the_zone_of_their_coordinates(index: PlaceIndex, geoname_id: int, zone: str) -> None:
+    place = index.get(geoname_id)
+    assert place is not None and place.tz == zone
+
+
+def test_khandyga_by_name_shows_its_own_zone(index: PlaceIndex) -> None:
+    out = StringIO()
+    call_command("place", "Хандыга", stdout=out)
+    first = out.getvalue().splitlines()[0]
+    assert "Хандыга" in first and "Asia/Khandyga" in first
+
+
+def test_naryan_mar_is_listed_once(index: PlaceIndex) -> None:
+    assert index.get(13645359) is None  # a second GeoNames record of the town, on Europe/Kirov
+    assert [p.geoname_id for p in index.search("Нарьян-Мар") if p.name_ru.startswith("На")][:1] == [523392]
+
+
+def test_kitovo_is_in_ivanovo_oblast(index: PlaceIndex) -> None:
+    place = index.get(548040)
+    assert place is not None and place.region("ru") == "Ивановская обл." and place.region("en") == "Ivanovo Oblast"
+
+
+def _located(gid: int, lat: float, lon: float, region: str, tz: str = "Europe/Moscow", name: str = "x") -> Located:
+    return Located(gid, lat, lon, "RU", region, tz, fold(name))
+
+
+def test_check_catches_a_stray_region_a_duplicate_and_a_wrong_zone() -> None:
+    ivanovo = [_located(100 + i, 56.9 + i * 0.05, 41.0 + i * 0.05, "Ivanovo Oblast") for i in range(6)]
+    kurgan = [_located(200 + i, 55.4 + i * 0.05, 65.3 + i * 0.05, "Kurgan Oblast") for i in range(3)]
+    kitovo = _located(548040, 56.866, 41.282, "Kurgan Oblast", name="Kitovo")
+    places = [*ivanovo, *kurgan, kitovo]
+    assert stray_regions(places) == {len(places) - 1: "Ivanovo Oblast"}
+
+    naryan_mar = _located(523392, 67.639, 53.004, "Nenets Okrug", name="Nar'yan-Mar")
+    again = _located(13645359, 67.668, 53.098, "Nenets Okrug", "Europe/Kirov", name="Narian-Mar")
+    assert duplicate_pairs([again, naryan_mar]) == [(1, 0)]
+    jurong = [
+        Located(1, 1.350, 103.723, "SG", "", "Asia/Singapore", fold("Jurong West")),
+        Located(2, 1.329, 103.740, "SG", "", "Asia/Singapore", fold("Jurong East")),
+    ]
+    assert duplicate_pairs(jurong) == []
+
+    zones = {"RU": frozenset({"Europe/Moscow", "Europe/Kirov"}), "PS": frozenset({"Asia/Gaza", "Asia/Hebron"})}
+
+    def zone_at(lat: float, lon: float) -> str | None:
+        return "Asia/Jerusalem" if lon < 40 else "Europe/Moscow"
+
+    problems = check_places([naryan_mar, again], zone_at=zone_at, zones=zones)
+    assert any(p.startswith("zone: 13645359") for p in problems)
+    assert any(p.startswith("duplicate: 13645359") for p in problems)
+    # A polygon zone tzdb does not list for the place's country is border noise: the source's zone stays.
+    assert expected_zone("PS", "Asia/Hebron", "Asia/Jerusalem", zones) == "Asia/Hebron"
+    assert expected_zone("RU", "Europe/Kirov", "Europe/Moscow", zones) == "Europe/Moscow"
+    assert expected_zone("RU", "Europe/Kirov", None, zones) == "Europe/Kirov"
+
+
+def test_shipped_file_passes_the_build_checks() -> None:
+    sections, _ = read_data(DATA_PATH)
+    places = shipped_places(sections)
+    assert len(places) > 40000
+    assert check_places(places, zone_at=None) == []

