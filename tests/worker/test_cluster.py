@@ -14,18 +14,16 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
 
 from bot.console.fake_api import FakeBotAPI
 from tests.processes import descendants
+from tests.worker.harness import ScratchDatabase, prepare, scratch_postgres, worker_environment
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DUE = [7_100_000_001, 7_100_000_002, 7_100_000_003, 7_100_000_004, 7_100_000_005]
@@ -55,69 +53,20 @@ async_task("time.sleep", 120)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def worker_database(request, tmp_path, migrated_sqlite) -> Iterator[tuple[dict[str, str], object]]:
-    """Environment variables naming a fresh database, and a function running one SQL query against it."""
-    if request.param == "sqlite":
-        path = tmp_path / "worker.sqlite3"
-        shutil.copyfile(migrated_sqlite, path)
-
-        def query(sql: str) -> list[tuple]:
-            with sqlite3.connect(path, timeout=20) as connection:
-                return connection.execute(sql).fetchall()
-
-        yield {"SQLITE_PATH": str(path)}, query
+def worker_database(request, tmp_path, migrated_sqlite) -> Iterator[ScratchDatabase]:
+    """A fresh database: a copy of the migrated SQLite file, or a new PostgreSQL database."""
+    if request.param == "postgresql":
+        with scratch_postgres() as database:
+            yield database
         return
-    server = settings.DATABASES["default"]
-    if not server["ENGINE"].endswith("postgresql"):
-        pytest.skip("needs PostgreSQL (DATABASE_URL)")
-    name = f"astrobot_worker_{uuid.uuid4().hex[:8]}"
-    admin = {
-        "host": server["HOST"],
-        "port": server["PORT"] or 5432,
-        "user": server["USER"],
-        "password": server["PASSWORD"] or None,
-    }
-    with psycopg.connect(**admin, dbname="postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    path = tmp_path / "worker.sqlite3"
+    shutil.copyfile(migrated_sqlite, path)
 
     def query(sql: str) -> list[tuple]:
-        with psycopg.connect(**admin, dbname=name, autocommit=True) as connection:
+        with sqlite3.connect(path, timeout=20) as connection:
             return connection.execute(sql).fetchall()
 
-    auth = f"{server['USER']}:{server['PASSWORD']}@" if server["PASSWORD"] else f"{server['USER']}@"
-    try:
-        yield {"DATABASE_URL": f"postgres://{auth}{admin['host']}:{admin['port']}/{name}"}, query
-    finally:
-        with psycopg.connect(**admin, dbname="postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _environment(database: dict[str, str], fake: FakeBotAPI) -> dict[str, str]:
-    """Production settings (DEBUG off), the fake Bot API, the offline writer, no .env."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SQLITE_PATH", "TESTING", "DJANGO_SETTINGS_MODULE"}
-        and not key.startswith(("PYTEST_", "Q_", "DB_", "LLM_"))
-    }
-    return {
-        **clean,
-        **database,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "ENV_FILE": os.devnull,
-        "DEBUG": "0",
-        "TESTING": "0",
-        "SECRET_KEY": "worker-test-secret-key-" + "x" * 40,
-        "TELEGRAM_WEBHOOK_SECRET": "worker-test-webhook-secret",
-        "ALLOWED_HOSTS": "localhost",
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "TELEGRAM_API_FILE_URL": fake.base_file_url,
-        "LOG_FORMAT": "text",
-        "LOG_LEVEL": "INFO",
-        "Q_WORKERS": "2",
-        "Q_STOP_GRACE": str(GRACE),
-    }
+    yield ScratchDatabase({"SQLITE_PATH": str(path)}, query)
 
 
 def _group_alive(pgid: int) -> bool:
@@ -138,13 +87,10 @@ def _delivered(fake: FakeBotAPI) -> Counter:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
 def test_the_worker_pushes_once_keeps_its_heartbeat_and_stops_on_sigterm_to_its_group(worker_database, tmp_path):
-    database, query = worker_database
+    query = worker_database.query
     with FakeBotAPI() as fake:
-        env = _environment(database, fake)
-        prepared = subprocess.run(
-            [sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-        )
-        assert prepared.returncode == 0, prepared.stderr[-3000:]
+        env = worker_environment(worker_database, fake, LOG_LEVEL="INFO", Q_STOP_GRACE=str(GRACE))
+        prepare(env, PREPARE)
         logs = [tmp_path / f"worker{index}.log" for index in range(2)]
         started_at = datetime.now(UTC)
         workers = [
