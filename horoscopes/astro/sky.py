@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,6 +39,26 @@ _SIGNED_ASPECTS: tuple[tuple[str, float], ...] = tuple(
     for signed in ((angle,) if angle in (0.0, 180.0) else (angle, -angle))
 )
 ASPECT_BODIES: tuple[str, ...] = BODIES
+_OFFSET_NAME = re.compile(r"^UTC([+-])(\d{2}):(\d{2})$")
+
+
+def offset_zone_name(minutes: int) -> str:
+    """The name of a fixed UTC offset as the sky functions take it: 'UTC+10:00', 'UTC-05:00', 'UTC+05:30'."""
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def zone_of(tz: str) -> tzinfo:
+    """An IANA zone, or a fixed offset named by offset_zone_name; ValueError or ZoneInfoNotFoundError otherwise."""
+    match = _OFFSET_NAME.match(tz)
+    if match is None:
+        return ZoneInfo(tz)
+    sign, hours, minutes = match.groups()
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    if offset > timedelta(hours=14):
+        raise ValueError(f"offset out of range: {tz!r}")
+    return timezone(-offset if sign == "-" else offset)
 
 
 @dataclass(frozen=True)
@@ -148,12 +169,12 @@ class DayGrid:
     end: float
     days: tuple[float, ...]
     longitudes: dict[str, tuple[float, ...]]
-    zone: ZoneInfo
+    zone: tzinfo
 
 
 def local_day_bounds(local_date: date, tz: str) -> tuple[datetime, datetime]:
     """UTC start (inclusive) and end (exclusive) of a local calendar day."""
-    zone = ZoneInfo(tz)
+    zone = zone_of(tz)
     start = datetime.combine(local_date, time(0), tzinfo=zone)
     end = datetime.combine(local_date + timedelta(days=1), time(0), tzinfo=zone)
     return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
@@ -168,7 +189,7 @@ def day_grid(local_date: date, tz: str) -> DayGrid:
     days = tuple(start + (end - start) * i / steps for i in range(steps + 1))
     samples = [longitudes_at(day, PLANETS) for day in days]
     longitudes = {name: tuple(sample[name] for sample in samples) for name in PLANETS}
-    return DayGrid(start=start, end=end, days=days, longitudes=longitudes, zone=ZoneInfo(tz))
+    return DayGrid(start=start, end=end, days=days, longitudes=longitudes, zone=zone_of(tz))
 
 
 def find_crossings(
@@ -194,7 +215,7 @@ def find_crossings(
     return roots
 
 
-def stamp(day: float, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def stamp(day: float, zone: tzinfo) -> tuple[datetime, datetime]:
     """UTC and local datetimes of an ephem day, rounded to the second."""
     utc = from_ephem_day(day)
     utc = (utc + timedelta(microseconds=500_000)).replace(microsecond=0)
@@ -311,7 +332,7 @@ def phase_name(elongation: float) -> str:
 
 @lru_cache(maxsize=256)
 def sky_of_day(local_date: date, tz: str) -> SkyOfDay:
-    """The sky of a local calendar day in an IANA time zone (memoised per date and zone)."""
+    """The sky of a local calendar day in an IANA time zone or a fixed offset (memoised per date and zone)."""
     grid = day_grid(local_date, tz)
     zone = grid.zone
     noon_utc = datetime.combine(local_date, time(12), tzinfo=zone).astimezone(ZoneInfo("UTC"))
@@ -348,3 +369,18 @@ def sky_of_day(local_date: date, tz: str) -> SkyOfDay:
         retrograde=tuple(name for name in STATIONING if noon[name].retrograde),
         positions=tuple(noon[name] for name in PLANETS),
     )
+
+
+def signs_during(start_utc: datetime, end_utc: datetime) -> dict[str, tuple[str, str]]:
+    """Every point whose sign at `end_utc` differs from its sign at `start_utc`: (sign at start, sign at end).
+
+    Over one day no point moves more than one sign (the Moon, the fastest, about 15°).
+    """
+    first = longitudes_at(to_ephem_day(start_utc), PLANETS)
+    last = longitudes_at(to_ephem_day(end_utc), PLANETS)
+    changed = {}
+    for name in PLANETS:
+        before, after = sign_of(first[name]), sign_of(last[name])
+        if before != after:
+            changed[name] = (before, after)
+    return changed
