@@ -7,9 +7,9 @@ real ephemeris) only between two samples where something changes.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -371,16 +371,21 @@ def sky_of_day(local_date: date, tz: str) -> SkyOfDay:
     )
 
 
-def signs_during(start_utc: datetime, end_utc: datetime) -> dict[str, tuple[str, str]]:
-    """Every point whose sign at `end_utc` differs from its sign at `start_utc`: (sign at start, sign at end).
+def signs_during(start_utc: datetime, end_utc: datetime) -> dict[str, tuple[str, ...]]:
+    """Every point whose sign changes between two instants: its signs in order (sampled every three hours).
 
-    Over one day no point moves more than one sign (the Moon, the fastest, about 15°).
+    For an unknown birth time over one local day this is at most two signs a point (the Moon moves about 15°).
     """
-    first = longitudes_at(to_ephem_day(start_utc), PLANETS)
-    last = longitudes_at(to_ephem_day(end_utc), PLANETS)
-    changed = {}
+    start, end = to_ephem_day(start_utc), to_ephem_day(end_utc)
+    steps = max(1, math.ceil((end - start) * 8.0))
+    samples = [longitudes_at(start + (end - start) * i / steps, PLANETS) for i in range(steps + 1)]
+    changed: dict[str, tuple[str, ...]] = {}
     for name in PLANETS:
-        before, after = sign_of(first[name]), sign_of(last[name])
-        if before != after:
-            changed[name] = (before, after)
+        signs: list[str] = []
+        for sample in samples:
+            sign = sign_of(sample[name])
+            if sign not in signs:
+                signs.append(sign)
+        if len(signs) > 1:
+            changed[name] = tuple(signs)
     return changed

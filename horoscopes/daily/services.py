@@ -47,7 +47,7 @@ from horoscopes.writer.grammar import date_text, sign_name
 from payments.selectors import user_is_premium
 from users.birth import sun_sign_of_birth
 from users.models import Language, TelegramUser
-from users.selectors import user_local_date, zone_or_none
+from users.selectors import user_local_date, user_signs_uncertain, zone_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +91,7 @@ def daily_offset(tz: str, day: date) -> int:
 def daily_offsets_in_use(day: date) -> list[int]:
     """The offset groups to write for a date: the reference zone's and those of every reader who may ask."""
     zones = (
-        TelegramUser.objects.filter(blocked_at__isnull=True)
-        .values_list("current_tz", flat=True)
-        .distinct()
-        .order_by()
+        TelegramUser.objects.filter(blocked_at__isnull=True).values_list("current_tz", flat=True).distinct().order_by()
     )
     return sorted({daily_offset(settings.HOROSCOPE_SKY_TZ, day)} | {daily_offset(tz, day) for tz in zones})
 
@@ -138,9 +135,7 @@ def _offline(kind: str, subject: str, reason: str, write: partial) -> Written:
 # --- Daily horoscopes ------------------------------------------------------------------------------------
 
 
-def daily_write(
-    *, sign: str, day: date, language: str, use_llm: bool = True, utc_offset: int | None = None
-) -> Written:
+def daily_write(*, sign: str, day: date, language: str, use_llm: bool = True, utc_offset: int | None = None) -> Written:
     """Write (not store) the horoscope of a sign for a local date at one UTC offset (the reference zone's when
     None): the LLM when configured and usable, else offline."""
     if sign not in SIGNS or language not in LANGUAGES:
@@ -233,9 +228,7 @@ def daily_missing(*, days: list[date]) -> list[tuple[str, date, str, int]]:
     with readers (missing, or offline and upgradable)."""
     have = {
         (h.sign, h.date, h.language, h.utc_offset): h
-        for h in DailyHoroscope.objects.filter(date__in=days).only(
-            "sign", "date", "language", "utc_offset", "source"
-        )
+        for h in DailyHoroscope.objects.filter(date__in=days).only("sign", "date", "language", "utc_offset", "source")
     }
     wanted = []
     for day in days:
@@ -361,9 +354,12 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
             utc_offset=daily_offset(tz, horoscope.date),
         )
         found: tuple[Transit, ...] = ()
+        uncertain: dict[str, tuple[str, ...]] = {}
     else:
         sky = sky_of_day(horoscope.date, tz)
-        found = transits(natal, horoscope.date, tz)
+        uncertain = user_signs_uncertain(user)
+        # A body whose natal sign is not known (unknown birth time) has no certain transits either.
+        found = tuple(t for t in transits(natal, horoscope.date, tz) if t.natal not in uncertain)
         from_llm: Written | None = None
         reason = "no LLM configured" if not llm_configured() else "not asked to use the LLM"
         if use_llm and llm_configured():
@@ -372,7 +368,7 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
                 prompt.template,
                 date=date_text(horoscope.date, language),
                 tz=tz,
-                natal=natal_summary(natal, language),
+                natal=natal_summary(natal, language, uncertain=uncertain),
                 transits=personal_facts(natal, found, language),
                 facts=daily_facts(sign, sky, language),
             )
@@ -406,7 +402,10 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
             setattr(fresh, name, value)
         fresh.source = written.source
         fresh.generation = written.log
-        fresh.facts = {"transits": facts}
+        fresh.facts = {
+            "transits": facts,
+            **({"uncertain": {p: list(s) for p, s in uncertain.items()}} if uncertain else {}),
+        }
         fresh.status = PersonalStatus.READY
         fresh.ready_at = timezone.now()
         fresh.save()
