@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.utils import translation
 from telegram import InlineKeyboardMarkup
 
@@ -18,6 +17,7 @@ from bot.ui import buttons
 from horoscopes.astro import sky_of_day
 from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGN_GLYPHS, SIGNS, sign_of
+from horoscopes.astro.sky import offset_zone_name
 from horoscopes.daily.models import SECTIONS, DailyHoroscope, PersonalHoroscope
 from horoscopes.writer.grammar import date_text, phase_name, sign_in, sign_name, weekday
 from horoscopes.writer.uncertain import signs_in, why_lines
@@ -44,7 +44,8 @@ def daily_html(horoscope: DailyHoroscope) -> str:
     """The general horoscope of a sign for a date, in its own language."""
     lang = horoscope.language
     with translation.override(lang):
-        sky = sky_of_day(horoscope.date, settings.HOROSCOPE_SKY_TZ)
+        # The sky of the readers' own day: the offset group the text was written for.
+        sky = sky_of_day(horoscope.date, offset_zone_name(horoscope.utc_offset))
         title = t.DAILY_TITLE.format(
             glyph=SIGN_GLYPHS[horoscope.sign],
             sign=sign_name(horoscope.sign, lang),

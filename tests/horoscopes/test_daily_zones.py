@@ -6,13 +6,17 @@ Gemini (it enters Cancer at 17:58 their time); a New York reader has their new m
 """
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from bot.console.fake_api import parse_html
 from bot.horoscope import tasks as delivery
 from horoscopes.daily import services, tasks
 from horoscopes.daily.models import DailyHoroscope
+from horoscopes.writer.grammar import sign_in
+from tests.driver import Dialog
 from tests.factories import TelegramUserFactory
 
 pytestmark = [
@@ -81,9 +85,10 @@ def test_the_push_carries_the_readers_own_day(bot_settings):
         [call] = [c for c in bot_settings.sent_to(users[city].telegram_id) if c.status == 200]
         return parse_html(call.params["text"])[0]
 
-    assert "Moon in Gemini" in pushed("vladivostok")
-    assert "Moon in Cancer" in pushed("moscow") and "new moon" not in pushed("moscow").lower()
-    assert "new moon" in pushed("new_york").lower()
+    # The header's Moon line and the text agree: both are the reader's own day.
+    assert "🌙 Moon in Gemini" in pushed("vladivostok") and "The Moon in Gemini" in pushed("vladivostok")
+    assert "🌙 Moon in Cancer" in pushed("moscow") and "new moon" not in pushed("moscow").lower()
+    assert "🌙 Moon in Cancer · new moon" in pushed("new_york")
 
 
 def test_readers_in_one_offset_share_one_text():
@@ -119,3 +124,15 @@ def test_a_staff_rewrite_keeps_the_group(django_capture_on_commit_callbacks):
 
     assert DailyHoroscope.objects.get(pk=horoscope.pk).utc_offset == 600
     assert DailyHoroscope.objects.filter(sign="leo", date=DAY, language="en").count() == 1
+
+
+def test_horoscope_command_reads_the_readers_own_day(bot_settings):
+    user = reader("vladivostok")
+    today = timezone.now().astimezone(ZoneInfo("Asia/Vladivostok")).date()
+    dialog = Dialog(bot_settings, chat_id=user.telegram_id, language_code="en")
+
+    [text] = dialog.send("/horoscope")
+
+    moon = services.sky_for(today, 600).moon_sign
+    assert f"🌙 Moon {sign_in(moon, 'en')}" in parse_html(text)[0]
+    assert DailyHoroscope.objects.get(sign="leo", date=today, language="en").utc_offset == 600

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from bot.console.fake_api import parse_html
+from bot.horoscope.formatting import personal_html
 from horoscopes.daily import services
 from horoscopes.daily.models import PersonalHoroscope
 from horoscopes.natal.llm import chart_facts
@@ -122,8 +123,6 @@ def test_the_personal_horoscope_shows_both_signs_and_uses_no_moon_transit(langua
 
     assert written.facts["uncertain"] == {"moon": ["aquarius", "pisces"]}
     assert all(item["natal"] != "moon" for item in written.facts["transits"])
-    from bot.horoscope.formatting import personal_html
-
     shown = parse_html(personal_html(PersonalHoroscope.objects.get(pk=written.pk), natal))[0]
     assert {"ru": "Луна в Водолее или в Рыбах", "en": "Moon in Aquarius or Pisces"}[language] in shown
     assert WHY[language] in shown

@@ -92,9 +92,7 @@ def test_worker_writes_every_offset_group_once(tmp_path):
             assert worker.poll() is None, log.read_text()[-4000:]
             time.sleep(0.3)
         assert done == [(True,), (True,)], log.read_text()[-4000:]
-        groups = query(
-            "SELECT date, utc_offset, COUNT(*) FROM horoscopes_dailyhoroscope GROUP BY 1, 2 ORDER BY 1, 2"
-        )
+        groups = query("SELECT date, utc_offset, COUNT(*) FROM horoscopes_dailyhoroscope GROUP BY 1, 2 ORDER BY 1, 2")
         days = sorted({day for day, _, _ in groups})
         assert len(days) >= 2
         for day in days:
