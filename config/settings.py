@@ -315,7 +315,7 @@ LLM_PRICES = {
 }
 
 # --- Horoscopes and the daily push ------------------------------------------------------------------
-# The sky behind the general daily texts is computed for this zone (one text per sign and date for all).
+# The reference offset group of the general daily texts: always written, read when a zone is unknown.
 HOROSCOPE_SKY_TZ = env.str("HOROSCOPE_SKY_TZ", default="Europe/Moscow")
 # One push run sends for at most this many seconds (below the task timeout of 120 s); the next
 # minute's run continues where it stopped.

@@ -89,6 +89,7 @@ def main() -> None:
     assert NatalChart.objects.get(pk=ids["chart"]).interpretations == {"ru": "Текст"}
     daily = DailyHoroscope.objects.get(pk=ids["daily"])
     assert (daily.sign, daily.overview, daily.love) == ("leo", "Обзор", "Любовь")
+    assert daily.utc_offset == 180  # written for Moscow before offset groups: still what Moscow reads
     assert Prompt.objects.get(pk=ids["prompt"]).version == 99
     payment = Payment.objects.get(pk=ids["payment"])
     assert (payment.user_id, payment.amount, payment.status, payment.paid_at) == (

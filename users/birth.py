@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from horoscopes.astro.names import sun_sign_at, sun_signs_between
-from horoscopes.astro.sky import local_day_bounds
+from horoscopes.astro.sky import local_day_bounds, signs_during
 
 UNKNOWN_TIME_STANDIN = time(12, 0)
 
@@ -103,3 +104,18 @@ def sun_signs_possible(local_date: date, local_time: time | None, tz: str) -> tu
 def sun_sign_of_birth(local_date: date, utc: datetime | None) -> str:
     """The sign to show: the Sun's at the birth instant (local noon when the time is unknown), else at noon UTC."""
     return sun_sign_at(utc or datetime.combine(local_date, UNKNOWN_TIME_STANDIN, tzinfo=UTC))
+
+
+@lru_cache(maxsize=1024)
+def signs_uncertain(local_date: date, local_time: time | None, tz: str) -> dict[str, tuple[str, ...]]:
+    """Bodies whose sign changed within what is not known of the birth moment, with their possible signs.
+
+    Empty when the time is known; without it, the birthplace's whole local day; without the place, that date
+    in any zone on Earth. The chart itself is drawn for local noon. Memoised: do not change the result.
+    """
+    if local_time is not None:
+        return {}
+    if tz:
+        return signs_during(*local_day_bounds(local_date, tz))
+    midnight = datetime.combine(local_date, time(0), tzinfo=UTC)
+    return signs_during(midnight - timedelta(hours=14), midnight + timedelta(hours=36))

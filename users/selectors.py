@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.utils import timezone
 
+from users.birth import signs_uncertain
 from users.models import TelegramUser
 from users.places import Place, get_index
 from users.places.text import fold
@@ -42,6 +43,14 @@ def user_local_now(user: TelegramUser, at: datetime | None = None) -> datetime:
 def user_local_date(user: TelegramUser, at: datetime | None = None) -> date:
     """The user's "today": the date on their wall clock, never the server's."""
     return user_local_now(user, at).date()
+
+
+def user_signs_uncertain(user: TelegramUser) -> dict[str, tuple[str, ...]]:
+    """Bodies whose sign is not certain because the birth time is unknown, with their possible signs, in order."""
+    if user.birth_date is None or (user.birth_time is not None and not user.birth_time_unknown):
+        return {}
+    tz = user.birth_tz if zone_or_none(user.birth_tz) else ""
+    return signs_uncertain(user.birth_date, None, tz)
 
 
 def user_birth_data_missing(user: TelegramUser) -> tuple[str, ...]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.utils import translation
 from telegram import InlineKeyboardMarkup
 
@@ -18,8 +17,10 @@ from bot.ui import buttons
 from horoscopes.astro import sky_of_day
 from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGN_GLYPHS, SIGNS, sign_of
+from horoscopes.astro.sky import offset_zone_name
 from horoscopes.daily.models import SECTIONS, DailyHoroscope, PersonalHoroscope
 from horoscopes.writer.grammar import date_text, phase_name, sign_in, sign_name, weekday
+from horoscopes.writer.uncertain import signs_in, why_lines
 
 # Callback data: hs:v:<sign>:<yyyymmdd> shows a horoscope, hs:s:<sign>:<yyyymmdd> the sign picker,
 # hs:m:<sign> remembers the user's sign, hs:p the personal horoscope.
@@ -43,7 +44,8 @@ def daily_html(horoscope: DailyHoroscope) -> str:
     """The general horoscope of a sign for a date, in its own language."""
     lang = horoscope.language
     with translation.override(lang):
-        sky = sky_of_day(horoscope.date, settings.HOROSCOPE_SKY_TZ)
+        # The sky of the readers' own day: the offset group the text was written for.
+        sky = sky_of_day(horoscope.date, offset_zone_name(horoscope.utc_offset))
         title = t.DAILY_TITLE.format(
             glyph=SIGN_GLYPHS[horoscope.sign],
             sign=sign_name(horoscope.sign, lang),
@@ -61,15 +63,23 @@ def personal_html(horoscope: PersonalHoroscope, natal: Chart | None = None) -> s
         title = t.PERSONAL_TITLE.format(weekday=weekday(horoscope.date, lang), date=date_text(horoscope.date, lang))
         head = [title]
         if natal is not None:
-            sun, moon = natal.points["sun"].sign, natal.points["moon"].sign
+            # Bodies whose sign changed during a birth day of unknown time, as the text was written for them.
+            uncertain = {point: tuple(signs) for point, signs in (horoscope.facts.get("uncertain") or {}).items()}
+
+            def where(point: str) -> str:
+                if point in uncertain:
+                    return signs_in(uncertain[point], lang)
+                return sign_in(natal.points[point].sign, lang)
+
             if natal.has_houses and natal.asc is not None:
                 head.append(
                     t.PERSONAL_CHART_LINE_ASC.format(
-                        sun_in=sign_in(sun, lang), moon_in=sign_in(moon, lang), asc_in=sign_in(sign_of(natal.asc), lang)
+                        sun_in=where("sun"), moon_in=where("moon"), asc_in=sign_in(sign_of(natal.asc), lang)
                     )
                 )
             else:
-                head.append(t.PERSONAL_CHART_LINE.format(sun_in=sign_in(sun, lang), moon_in=sign_in(moon, lang)))
+                head.append(t.PERSONAL_CHART_LINE.format(sun_in=where("sun"), moon_in=where("moon")))
+            head.extend(f"<i>{line}</i>" for line in why_lines(uncertain, lang))
         return "\n\n".join(["\n".join(head), *_sections_html(horoscope.sections())])
 
 

@@ -51,7 +51,7 @@ _DATE_ERRORS: dict[str, object] = {
 
 def _view(user: TelegramUser, sign: str, day: date, today: date) -> tuple[str, InlineKeyboardMarkup]:
     """The horoscope of a sign for a date in the user's language, with its buttons (sync: reads the database)."""
-    horoscope = services.daily_read(sign=sign, day=day, language=user.language)
+    horoscope = services.daily_read(sign=sign, day=day, language=user.language, tz=user.current_tz)
     keyboard = view.daily_keyboard(
         sign=sign, day=day, today=today, user_sign=services.user_sign_known(user), language=user.language
     )

@@ -42,7 +42,7 @@ class PushReport(BatchReport):
     claimed: int = 0
 
 
-def _push_text(row: PushDelivery, cache: dict[tuple[str, date, str], DailyHoroscope]) -> tuple[str, dict]:
+def _push_text(row: PushDelivery, cache: dict[tuple[str, date, str, int], DailyHoroscope]) -> tuple[str, dict]:
     """The HTML and buttons of one user's push: their personal horoscope (Premium) or their sign's."""
     user = row.user
     language = user.language
@@ -51,9 +51,9 @@ def _push_text(row: PushDelivery, cache: dict[tuple[str, date, str], DailyHorosc
         personal = services.personal_for_push(user_id=user.pk, day=row.local_date, language=language)
         text = personal_html(personal, services.natal_chart_for(user))
     else:
-        key = (sign, row.local_date, language)
+        key = (sign, row.local_date, language, services.daily_offset(user.current_tz, row.local_date))
         if key not in cache:
-            cache[key] = services.daily_read(sign=sign, day=row.local_date, language=language)
+            cache[key] = services.daily_read(sign=sign, day=row.local_date, language=language, tz=user.current_tz)
         text = daily_html(cache[key])
     with translation.override(language):
         text = f"{text}\n\n{t.PUSH_FOOTER}"
@@ -84,7 +84,7 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
             report.prepared += 1
         run = services.push_run_id()
         deadline = started + (budget if budget is not None else settings.PUSH_RUN_SECONDS)
-        cache: dict[tuple[str, date, str], DailyHoroscope] = {}
+        cache: dict[tuple[str, date, str, int], DailyHoroscope] = {}
         # Most minutes nobody is due: find out before starting an event loop and a Bot for nothing.
         first = services.push_claim(run=run, now=now_fn()) if time.monotonic() < deadline else []
         if not first:

@@ -15,6 +15,7 @@ from bot.natal.tasks import natal_interpretation_enqueue
 from bot.profile.flow import birth_data_request
 from horoscopes.natal.services import natal_chart_get, natal_wheel_png, natal_wheel_remember
 from horoscopes.writer import natal as natal_writer
+from horoscopes.writer.uncertain import uncertain_of, wheel_caption
 from payments.selectors import user_is_premium
 from users.bot_config import abot_config
 from users.selectors import user_birth_data_complete
@@ -40,11 +41,12 @@ async def natal_show(update: Update, context: BotContext) -> None:
     chart = await sync_to_async(natal_chart_get)(user_id=user.pk)
     language = user.language
     file_id = chart.wheel_file_ids.get(language)
+    caption = wheel_caption(str(WHEEL_CAPTION), uncertain_of(chart.data), language)
     if file_id:
-        await message.reply_photo(file_id, caption=str(WHEEL_CAPTION))
+        await message.reply_photo(file_id, caption=caption)
     else:
         png = await asyncio.to_thread(natal_wheel_png, user=user, language=language)
-        sent = await message.reply_photo(png, caption=str(WHEEL_CAPTION), filename="natal-chart.png")
+        sent = await message.reply_photo(png, caption=caption, filename="natal-chart.png")
         await sync_to_async(natal_wheel_remember)(chart_id=chart.pk, language=language, file_id=sent.photo[-1].file_id)
     premium = user_is_premium(user)
     await message.reply_text(natal_writer.chart_summary(chart.data, language, full=premium), parse_mode=ParseMode.HTML)

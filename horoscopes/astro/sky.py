@@ -7,9 +7,10 @@ real ephemeris) only between two samples where something changes.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,6 +39,26 @@ _SIGNED_ASPECTS: tuple[tuple[str, float], ...] = tuple(
     for signed in ((angle,) if angle in (0.0, 180.0) else (angle, -angle))
 )
 ASPECT_BODIES: tuple[str, ...] = BODIES
+_OFFSET_NAME = re.compile(r"^UTC([+-])(\d{2}):(\d{2})$")
+
+
+def offset_zone_name(minutes: int) -> str:
+    """The name of a fixed UTC offset as the sky functions take it: 'UTC+10:00', 'UTC-05:00', 'UTC+05:30'."""
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def zone_of(tz: str) -> tzinfo:
+    """An IANA zone, or a fixed offset named by offset_zone_name; ValueError or ZoneInfoNotFoundError otherwise."""
+    match = _OFFSET_NAME.match(tz)
+    if match is None:
+        return ZoneInfo(tz)
+    sign, hours, minutes = match.groups()
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    if offset > timedelta(hours=14):
+        raise ValueError(f"offset out of range: {tz!r}")
+    return timezone(-offset if sign == "-" else offset)
 
 
 @dataclass(frozen=True)
@@ -148,12 +169,12 @@ class DayGrid:
     end: float
     days: tuple[float, ...]
     longitudes: dict[str, tuple[float, ...]]
-    zone: ZoneInfo
+    zone: tzinfo
 
 
 def local_day_bounds(local_date: date, tz: str) -> tuple[datetime, datetime]:
     """UTC start (inclusive) and end (exclusive) of a local calendar day."""
-    zone = ZoneInfo(tz)
+    zone = zone_of(tz)
     start = datetime.combine(local_date, time(0), tzinfo=zone)
     end = datetime.combine(local_date + timedelta(days=1), time(0), tzinfo=zone)
     return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
@@ -168,7 +189,7 @@ def day_grid(local_date: date, tz: str) -> DayGrid:
     days = tuple(start + (end - start) * i / steps for i in range(steps + 1))
     samples = [longitudes_at(day, PLANETS) for day in days]
     longitudes = {name: tuple(sample[name] for sample in samples) for name in PLANETS}
-    return DayGrid(start=start, end=end, days=days, longitudes=longitudes, zone=ZoneInfo(tz))
+    return DayGrid(start=start, end=end, days=days, longitudes=longitudes, zone=zone_of(tz))
 
 
 def find_crossings(
@@ -194,7 +215,7 @@ def find_crossings(
     return roots
 
 
-def stamp(day: float, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def stamp(day: float, zone: tzinfo) -> tuple[datetime, datetime]:
     """UTC and local datetimes of an ephem day, rounded to the second."""
     utc = from_ephem_day(day)
     utc = (utc + timedelta(microseconds=500_000)).replace(microsecond=0)
@@ -311,7 +332,7 @@ def phase_name(elongation: float) -> str:
 
 @lru_cache(maxsize=256)
 def sky_of_day(local_date: date, tz: str) -> SkyOfDay:
-    """The sky of a local calendar day in an IANA time zone (memoised per date and zone)."""
+    """The sky of a local calendar day in an IANA time zone or a fixed offset (memoised per date and zone)."""
     grid = day_grid(local_date, tz)
     zone = grid.zone
     noon_utc = datetime.combine(local_date, time(12), tzinfo=zone).astimezone(ZoneInfo("UTC"))
@@ -348,3 +369,23 @@ def sky_of_day(local_date: date, tz: str) -> SkyOfDay:
         retrograde=tuple(name for name in STATIONING if noon[name].retrograde),
         positions=tuple(noon[name] for name in PLANETS),
     )
+
+
+def signs_during(start_utc: datetime, end_utc: datetime) -> dict[str, tuple[str, ...]]:
+    """Every point whose sign changes between two instants: its signs in order (sampled every three hours).
+
+    For an unknown birth time over one local day this is at most two signs a point (the Moon moves about 15°).
+    """
+    start, end = to_ephem_day(start_utc), to_ephem_day(end_utc)
+    steps = max(1, math.ceil((end - start) * 8.0))
+    samples = [longitudes_at(start + (end - start) * i / steps, PLANETS) for i in range(steps + 1)]
+    changed: dict[str, tuple[str, ...]] = {}
+    for name in PLANETS:
+        signs: list[str] = []
+        for sample in samples:
+            sign = sign_of(sample[name])
+            if sign not in signs:
+                signs.append(sign)
+        if len(signs) > 1:
+            changed[name] = tuple(signs)
+    return changed

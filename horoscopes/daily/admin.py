@@ -40,17 +40,34 @@ class ReadOnlyAdmin(ModelAdmin):
 @admin.register(DailyHoroscope)
 class DailyHoroscopeAdmin(ModelAdmin):
     form = TelegramTextsForm
-    list_display = ("date", "sign", "language", "source", "updated_at")
-    list_filter = ("language", "sign", "source")
+    list_display = ("date", "offset_group", "sign", "language", "source", "updated_at")
+    list_filter = ("language", "sign", "source", "utc_offset")
     date_hierarchy = "date"
     search_fields = SECTION_FIELDS
-    ordering = ("-date", "language", "sign")
-    readonly_fields = ("sign", "date", "language", "source", "generation", "created_at", "updated_at")
+    ordering = ("-date", "utc_offset", "language", "sign")
+    readonly_fields = ("sign", "date", "offset_group", "language", "source", "generation", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("sign", "date", "language", "source", "generation", ("created_at", "updated_at"))}),
+        (
+            None,
+            {
+                "fields": (
+                    "sign",
+                    "date",
+                    "offset_group",
+                    "language",
+                    "source",
+                    "generation",
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
         (_("Text (Telegram HTML: <b>, <i>, <u>, <s>)"), {"fields": SECTION_FIELDS}),
     )
     actions = ("regenerate_selected", "regenerate_days")
+
+    @admin.display(description=_("time zone group"), ordering="utc_offset")
+    def offset_group(self, obj: DailyHoroscope) -> str:
+        return obj.offset_group
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Texts are written by the generator; staff edit or regenerate them.
@@ -79,6 +96,7 @@ class DailyHoroscopeAdmin(ModelAdmin):
                 horoscope.date.isoformat(),
                 horoscope.language,
                 True,
+                horoscope.utc_offset,
                 group="daily horoscopes",
             )
             count += 1
@@ -97,14 +115,15 @@ class DailyHoroscopeAdmin(ModelAdmin):
         description=_("Write whole days of the selected again (every sign and language)"), permissions=["change"]
     )
     def regenerate_days(self, request: HttpRequest, queryset: QuerySet[DailyHoroscope]) -> None:
-        days = sorted(set(queryset.values_list("date", flat=True)))
+        groups = sorted(set(queryset.values_list("date", "utc_offset")))
+        days = sorted({day for day, _ in groups})
         audit_record_many(
             staff_id=int(request.user.pk or 0),
             model=DailyHoroscope,
             pks=DailyHoroscope.objects.filter(date__in=days).values_list("pk", flat=True),
             message=gettext("Queued to be written again with the whole day."),
         )
-        for day in days:
+        for day, offset in groups:
             for language in LANGUAGES:
                 for sign in SIGNS:
                     async_task(
@@ -113,6 +132,7 @@ class DailyHoroscopeAdmin(ModelAdmin):
                         day.isoformat(),
                         language,
                         True,
+                        offset,
                         group="daily horoscopes",
                     )
         self.message_user(

@@ -1,9 +1,13 @@
 """Daily horoscopes per sign, personal horoscopes and the daily push's deliveries."""
 
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from horoscopes.astro.sky import offset_zone_name as offset_label
 from horoscopes.llm.models import GenerationLog
 from users.models import Language, Sign, TelegramUser
 
@@ -24,6 +28,12 @@ class TextSource(models.TextChoices):
     LLM = "llm", _("LLM")
     OFFLINE = "offline", _("offline writer")
     STAFF = "staff", _("edited by staff")
+
+
+def reference_utc_offset() -> int:
+    """The UTC offset in minutes of the reference zone (HOROSCOPE_SKY_TZ) now: the group of texts read by default."""
+    offset = timezone.now().astimezone(ZoneInfo(settings.HOROSCOPE_SKY_TZ)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
 class HoroscopeText(models.Model):
@@ -56,23 +66,39 @@ class HoroscopeText(models.Model):
 
 
 class DailyHoroscope(HoroscopeText):
-    """The general horoscope of one sign for one date in one language, written ahead of time."""
+    """The general horoscope of one sign for one local date in one language, for readers at one UTC offset.
+
+    Readers are grouped by their zone's offset at local noon of the date: the sky of the text (events on that
+    date, the times of day) is the sky of their own day.
+    """
 
     sign = models.CharField(_("sign"), max_length=12, choices=Sign.choices)
     date = models.DateField(_("date"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    utc_offset = models.SmallIntegerField(
+        _("UTC offset (minutes)"),
+        default=reference_utc_offset,
+        help_text=_("The readers' time zone group: the text is about their local day at this offset."),
+    )
 
     class Meta:
         verbose_name = _("daily horoscope")
         verbose_name_plural = _("daily horoscopes")
         ordering = ["-date", "language", "sign"]
         constraints = [
-            models.UniqueConstraint(fields=["sign", "date", "language"], name="horoscopes_daily_unique"),
+            models.UniqueConstraint(
+                fields=["sign", "date", "language", "utc_offset"], name="horoscopes_daily_offset_unique"
+            ),
         ]
         indexes = [models.Index(fields=["date", "language"], name="horoscopes_daily_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_sign_display()} {self.date:%Y-%m-%d} ({self.language})"
+        return f"{self.get_sign_display()} {self.date:%Y-%m-%d} {offset_label(self.utc_offset)} ({self.language})"
+
+    @property
+    def offset_group(self) -> str:
+        """The readers' offset group as 'UTC+10:00'."""
+        return offset_label(self.utc_offset)
 
 
 class PersonalStatus(models.TextChoices):

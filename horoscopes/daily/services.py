@@ -26,7 +26,7 @@ from django.utils import timezone
 from horoscopes.astro import compute_chart, sky_of_day, transits
 from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGNS
-from horoscopes.astro.sky import SkyOfDay
+from horoscopes.astro.sky import SkyOfDay, offset_zone_name
 from horoscopes.astro.transits import Transit
 from horoscopes.daily.models import (
     SECTIONS,
@@ -47,7 +47,7 @@ from horoscopes.writer.grammar import date_text, sign_name
 from payments.selectors import user_is_premium
 from users.birth import sun_sign_of_birth
 from users.models import Language, TelegramUser
-from users.selectors import user_local_date, zone_or_none
+from users.selectors import user_local_date, user_signs_uncertain, zone_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +78,28 @@ class Written:
     log: GenerationLog | None
 
 
-def sky_for(day: date) -> SkyOfDay:
-    """The sky behind the general daily texts (one reference zone for everybody)."""
-    return sky_of_day(day, settings.HOROSCOPE_SKY_TZ)
+def daily_offset(tz: str, day: date) -> int:
+    """The offset group of readers in zone `tz` on their local `day`: the zone's UTC offset at local noon, minutes.
+
+    An unknown or empty zone reads the reference zone's (HOROSCOPE_SKY_TZ) texts.
+    """
+    zone = zone_or_none(tz) or ZoneInfo(settings.HOROSCOPE_SKY_TZ)
+    offset = datetime.combine(day, dt_time(12), tzinfo=zone).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def daily_offsets_in_use(day: date) -> list[int]:
+    """The offset groups to write for a date: the reference zone's and those of every reader who may ask."""
+    zones = (
+        TelegramUser.objects.filter(blocked_at__isnull=True).values_list("current_tz", flat=True).distinct().order_by()
+    )
+    return sorted({daily_offset(settings.HOROSCOPE_SKY_TZ, day)} | {daily_offset(tz, day) for tz in zones})
+
+
+def sky_for(day: date, utc_offset: int | None = None) -> SkyOfDay:
+    """The sky behind the general daily texts of one offset group (the reference zone's when None)."""
+    offset = daily_offset(settings.HOROSCOPE_SKY_TZ, day) if utc_offset is None else utc_offset
+    return sky_of_day(day, offset_zone_name(offset))
 
 
 def _fill(template: str, **values: str) -> str:
@@ -116,12 +135,13 @@ def _offline(kind: str, subject: str, reason: str, write: partial) -> Written:
 # --- Daily horoscopes ------------------------------------------------------------------------------------
 
 
-def daily_write(*, sign: str, day: date, language: str, use_llm: bool = True) -> Written:
-    """Write (not store) the horoscope of a sign for a date: the LLM when configured and usable, else offline."""
+def daily_write(*, sign: str, day: date, language: str, use_llm: bool = True, utc_offset: int | None = None) -> Written:
+    """Write (not store) the horoscope of a sign for a local date at one UTC offset (the reference zone's when
+    None): the LLM when configured and usable, else offline."""
     if sign not in SIGNS or language not in LANGUAGES:
         raise ValueError(f"unknown sign or language: {sign!r}, {language!r}")
-    sky = sky_for(day)
-    subject = f"{sign} {day.isoformat()} {language}"
+    sky = sky_for(day, utc_offset)
+    subject = f"{sign} {day.isoformat()} {sky.tz} {language}"
     reason = "no LLM configured" if not llm_configured() else "not asked to use the LLM"
     if use_llm and llm_configured():
         prompt = prompt_required(DAILY, language)
@@ -129,7 +149,7 @@ def daily_write(*, sign: str, day: date, language: str, use_llm: bool = True) ->
             prompt.template,
             sign=sign_name(sign, language),
             date=date_text(day, language),
-            tz=settings.HOROSCOPE_SKY_TZ,
+            tz=sky.tz,
             facts=daily_facts(sign, sky, language),
         )
         try:
@@ -139,14 +159,17 @@ def daily_write(*, sign: str, day: date, language: str, use_llm: bool = True) ->
     return _offline("daily", subject, reason, partial(write_daily, sign, sky, language))
 
 
-def _daily_store(*, sign: str, day: date, language: str, written: Written, replace: bool) -> DailyHoroscope:
+def _daily_store(
+    *, sign: str, day: date, language: str, utc_offset: int, written: Written, replace: bool
+) -> DailyHoroscope:
     values = {**written.sections, "source": written.source, "generation": written.log}
+    key = {"sign": sign, "date": day, "language": language, "utc_offset": utc_offset}
     try:
         with transaction.atomic():
-            return DailyHoroscope.objects.create(sign=sign, date=day, language=language, **values)
+            return DailyHoroscope.objects.create(**key, **values)
     except IntegrityError:
         pass
-    existing = DailyHoroscope.objects.get(sign=sign, date=day, language=language)
+    existing = DailyHoroscope.objects.get(**key)
     if replace:
         for name, value in values.items():
             setattr(existing, name, value)
@@ -154,19 +177,23 @@ def _daily_store(*, sign: str, day: date, language: str, written: Written, repla
     return existing
 
 
-def daily_generate(*, sign: str, day: date, language: str, force: bool = False) -> DailyHoroscope:
-    """Make sure the horoscope of a sign, date and language is stored; `force` writes it again. Idempotent.
+def daily_generate(
+    *, sign: str, day: date, language: str, force: bool = False, utc_offset: int | None = None
+) -> DailyHoroscope:
+    """Make sure the horoscope of a sign, date, language and offset group is stored (the reference zone's when
+    None); `force` writes it again. Idempotent.
 
     Without force an existing text is kept, except one the offline writer made while an LLM is configured
     for a date that has not begun anywhere on Earth yet (nobody can have read it as "today").
     """
-    existing = DailyHoroscope.objects.filter(sign=sign, date=day, language=language).first()
+    offset = daily_offset(settings.HOROSCOPE_SKY_TZ, day) if utc_offset is None else utc_offset
+    existing = DailyHoroscope.objects.filter(sign=sign, date=day, language=language, utc_offset=offset).first()
     if existing is not None and not force and not _upgradable(existing):
         return existing
-    written = daily_write(sign=sign, day=day, language=language)
+    written = daily_write(sign=sign, day=day, language=language, utc_offset=offset)
     if existing is not None and not force and written.source != TextSource.LLM:
         return existing  # the LLM is still not answering: keep what readers may already have seen
-    return _daily_store(sign=sign, day=day, language=language, written=written, replace=True)
+    return _daily_store(sign=sign, day=day, language=language, utc_offset=offset, written=written, replace=True)
 
 
 def _upgradable(horoscope: DailyHoroscope, now: datetime | None = None) -> bool:
@@ -176,14 +203,16 @@ def _upgradable(horoscope: DailyHoroscope, now: datetime | None = None) -> bool:
     return horoscope.date > latest_today
 
 
-def daily_read(*, sign: str, day: date, language: str) -> DailyHoroscope:
-    """The stored horoscope, or one written offline at once and stored (never waits for an LLM)."""
-    found = DailyHoroscope.objects.filter(sign=sign, date=day, language=language).first()
+def daily_read(*, sign: str, day: date, language: str, tz: str = "") -> DailyHoroscope:
+    """The stored horoscope for a reader in zone `tz` on their local `day`, or one written offline at once and
+    stored (never waits for an LLM). Without a zone: the reference zone's."""
+    offset = daily_offset(tz, day)
+    found = DailyHoroscope.objects.filter(sign=sign, date=day, language=language, utc_offset=offset).first()
     if found is not None:
         return found
-    logger.warning("Daily horoscope %s %s %s was missing: written offline on read", sign, day, language)
-    written = daily_write(sign=sign, day=day, language=language, use_llm=False)
-    return _daily_store(sign=sign, day=day, language=language, written=written, replace=False)
+    logger.warning("Daily horoscope %s %s %s %s was missing: written offline on read", sign, day, offset, language)
+    written = daily_write(sign=sign, day=day, language=language, use_llm=False, utc_offset=offset)
+    return _daily_store(sign=sign, day=day, language=language, utc_offset=offset, written=written, replace=False)
 
 
 def daily_dates_ahead(now: datetime | None = None, *, hours: int = 12) -> list[date]:
@@ -194,19 +223,21 @@ def daily_dates_ahead(now: datetime | None = None, *, hours: int = 12) -> list[d
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def daily_missing(*, days: list[date]) -> list[tuple[str, date, str]]:
-    """(sign, date, language) of the texts still to write for these dates (missing, or offline and upgradable)."""
+def daily_missing(*, days: list[date]) -> list[tuple[str, date, str, int]]:
+    """(sign, date, language, offset group) of the texts still to write for these dates: for every offset group
+    with readers (missing, or offline and upgradable)."""
     have = {
-        (h.sign, h.date, h.language): h
-        for h in DailyHoroscope.objects.filter(date__in=days).only("sign", "date", "language", "source")
+        (h.sign, h.date, h.language, h.utc_offset): h
+        for h in DailyHoroscope.objects.filter(date__in=days).only("sign", "date", "language", "utc_offset", "source")
     }
     wanted = []
     for day in days:
-        for language in LANGUAGES:
-            for sign in SIGNS:
-                found = have.get((sign, day, language))
-                if found is None or _upgradable(found):
-                    wanted.append((sign, day, language))
+        for offset in daily_offsets_in_use(day):
+            for language in LANGUAGES:
+                for sign in SIGNS:
+                    found = have.get((sign, day, language, offset))
+                    if found is None or _upgradable(found):
+                        wanted.append((sign, day, language, offset))
     return wanted
 
 
@@ -315,11 +346,20 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
     subject = f"user {user.pk} {horoscope.date.isoformat()} {language}"
     if natal is None or not sign:
         # No birth data (it was removed meanwhile): the sign's text, or the Sun sign unknown at all.
-        written = daily_write(sign=sign or "aries", day=horoscope.date, language=language, use_llm=False)
+        written = daily_write(
+            sign=sign or "aries",
+            day=horoscope.date,
+            language=language,
+            use_llm=False,
+            utc_offset=daily_offset(tz, horoscope.date),
+        )
         found: tuple[Transit, ...] = ()
+        uncertain: dict[str, tuple[str, ...]] = {}
     else:
         sky = sky_of_day(horoscope.date, tz)
-        found = transits(natal, horoscope.date, tz)
+        uncertain = user_signs_uncertain(user)
+        # A body whose natal sign is not known (unknown birth time) has no certain transits either.
+        found = tuple(t for t in transits(natal, horoscope.date, tz) if t.natal not in uncertain)
         from_llm: Written | None = None
         reason = "no LLM configured" if not llm_configured() else "not asked to use the LLM"
         if use_llm and llm_configured():
@@ -328,7 +368,7 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
                 prompt.template,
                 date=date_text(horoscope.date, language),
                 tz=tz,
-                natal=natal_summary(natal, language),
+                natal=natal_summary(natal, language, uncertain=uncertain),
                 transits=personal_facts(natal, found, language),
                 facts=daily_facts(sign, sky, language),
             )
@@ -362,7 +402,10 @@ def personal_generate(*, personal_id: int, use_llm: bool = True) -> PersonalHoro
             setattr(fresh, name, value)
         fresh.source = written.source
         fresh.generation = written.log
-        fresh.facts = {"transits": facts}
+        fresh.facts = {
+            "transits": facts,
+            **({"uncertain": {p: list(s) for p, s in uncertain.items()}} if uncertain else {}),
+        }
         fresh.status = PersonalStatus.READY
         fresh.ready_at = timezone.now()
         fresh.save()

@@ -15,17 +15,19 @@ def daily_generate_ahead() -> int:
     task of its own, so a slow LLM never runs into the task timeout. Idempotent.
     """
     wanted = services.daily_missing(days=services.daily_dates_ahead())
-    for sign, day, language in wanted:
+    for sign, day, language, offset in wanted:
         if llm_configured():
-            async_task(daily_generate_one, sign, day.isoformat(), language, group="daily horoscopes")
+            async_task(daily_generate_one, sign, day.isoformat(), language, False, offset, group="daily horoscopes")
         else:
-            services.daily_generate(sign=sign, day=day, language=language)
+            services.daily_generate(sign=sign, day=day, language=language, utc_offset=offset)
     return len(wanted)
 
 
-def daily_generate_one(sign: str, day: str, language: str, force: bool = False) -> int:
-    """Write (or with `force` rewrite) one daily horoscope; its id."""
-    return services.daily_generate(sign=sign, day=date.fromisoformat(day), language=language, force=force).pk
+def daily_generate_one(sign: str, day: str, language: str, force: bool = False, utc_offset: int | None = None) -> int:
+    """Write (or with `force` rewrite) one daily horoscope of an offset group (the reference one when None); its id."""
+    return services.daily_generate(
+        sign=sign, day=date.fromisoformat(day), language=language, force=force, utc_offset=utc_offset
+    ).pk
 
 
 def push_deliveries_prune() -> int:

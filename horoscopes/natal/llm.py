@@ -14,6 +14,7 @@ from horoscopes.llm.prompts import prompt_active
 from horoscopes.names import ASPECT_NAMES, HOUSE_WORD, POINT_NAMES, SIGN_NAMES
 from horoscopes.natal.prompts import NATAL_PROMPTS, PROMPT_KEY
 from horoscopes.writer.natal import INTERPRETATION_HEADING, chart_notes, tightest_aspects
+from horoscopes.writer.uncertain import fact_lines, uncertain_of
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,10 @@ def chart_facts(data: dict, lang: str) -> str:
 def _facts(data: dict) -> str:
     """The lines of chart_facts in the active language."""
     lines = []
+    uncertain = uncertain_of(data)
     for point, position in data["points"].items():
+        if point in uncertain:
+            continue
         house = f", {HOUSE_WORD} {position['house']}" if position.get("house") else ""
         retro = " (R)" if position.get("retrograde") and point != "mean_node" else ""
         where = f"{format_longitude(position['longitude'])} {SIGN_NAMES[position['sign']]}"
@@ -50,6 +54,7 @@ def _facts(data: dict) -> str:
         )
     if not data.get("houses"):
         lines.append(str(NO_TIME_FACT))
+    lines.extend(fact_lines(uncertain, translation.get_language() or "en"))
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from horoscopes.natal.models import NatalChart
 from horoscopes.report import render_wheel
 from horoscopes.writer import natal as natal_writer
 from users.models import TelegramUser
-from users.selectors import user_birth_data_complete, user_birth_data_missing
+from users.selectors import user_birth_data_complete, user_birth_data_missing, user_signs_uncertain
 
 DEFAULT_HOUSE_SYSTEM = "placidus"
 
@@ -39,6 +39,8 @@ def _birth_key(user: TelegramUser, house_system: str) -> str:
             str(user.birth_time_unknown),
             house_system,
         ]
+        # Charts of an unknown time stored before their uncertain signs were kept are computed again.
+        + (["signs-uncertain"] if user.birth_time is None or user.birth_time_unknown else [])
     )
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -62,7 +64,12 @@ def natal_chart_get(*, user_id: int, house_system: str = DEFAULT_HOUSE_SYSTEM) -
     if stored is not None and stored.birth_key == key:
         return stored
     chart = natal_compute(user, house_system=house_system)
-    data = {**chart.to_dict(), "polar_fallback": chart.polar_fallback}
+    uncertain = user_signs_uncertain(user)
+    data = {
+        **chart.to_dict(),
+        "polar_fallback": chart.polar_fallback,
+        **({"uncertain": {point: list(signs) for point, signs in uncertain.items()}} if uncertain else {}),
+    }
     fields = {
         "birth_key": key,
         "data": data,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGNS, sign_of
@@ -24,6 +24,7 @@ from horoscopes.writer.grammar import (
     sign_name,
 )
 from horoscopes.writer.personal import usable_transits
+from horoscopes.writer.uncertain import fact_lines, signs_in
 
 _RELATION = {
     "ru": {
@@ -224,11 +225,19 @@ def daily_facts(sign: str, sky: SkyOfDay, lang: str) -> str:
     return "\n".join(f"- {line}" for line in lines if line)
 
 
-def natal_summary(natal: Chart, lang: str) -> str:
-    """'Солнце в Тельце, Луна в Рыбах, Асцендент в Деве.' (or a note that the birth time is unknown)."""
+def natal_summary(natal: Chart, lang: str, *, uncertain: Mapping[str, Sequence[str]] | None = None) -> str:
+    """'Солнце в Тельце, Луна в Рыбах, Асцендент в Деве.' (or a note that the birth time is unknown).
+
+    A body in `uncertain` (its sign changed during a birth day of unknown time) is given with every sign it may
+    have had, and a line says not to interpret it.
+    """
     words = _WORDS[lang]
+    uncertain = uncertain or {}
     items = [
-        words["natal_point"].format(point=point_name(point, lang), sign_in=sign_in(natal.points[point].sign, lang))
+        words["natal_point"].format(
+            point=point_name(point, lang),
+            sign_in=signs_in(uncertain[point], lang) if point in uncertain else sign_in(natal.points[point].sign, lang),
+        )
         for point in ("sun", "moon", "mercury", "venus", "mars")
     ]
     if natal.has_houses and natal.asc is not None and natal.mc is not None:
@@ -239,7 +248,8 @@ def natal_summary(natal: Chart, lang: str) -> str:
             words["natal_point"].format(point=point_name("mc", lang), sign_in=sign_in(sign_of(natal.mc), lang))
         )
         return words["natal_points"].format(items=", ".join(items))
-    return words["natal_points"].format(items=", ".join(items)) + " " + words["no_time"]
+    summary = words["natal_points"].format(items=", ".join(items)) + " " + words["no_time"]
+    return " ".join([summary, *fact_lines(uncertain, lang)])
 
 
 def personal_facts(natal: Chart, transits: Sequence[Transit], lang: str, *, limit: int = 8) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from horoscopes.astro.constants import PLANET_GLYPHS, PLANETS, format_longitude, sign_of
 from horoscopes.names import ASPECT_NAMES, POINT_NAMES, SIGN_NAMES, name
 from horoscopes.writer.grammar import SIGN_NAMES_IN
+from horoscopes.writer.uncertain import point_signs, uncertain_of, why_lines
 
 PERSONAL = ("sun", "moon", "mercury", "venus", "mars")
 ASPECT_GLYPHS = {"conjunction": "☌", "sextile": "⚹", "square": "□", "trine": "△", "opposition": "☍"}
@@ -185,9 +186,12 @@ def _points(data: dict) -> dict[str, dict]:
 def big_three(data: dict, lang: str) -> str:
     """The Sun, Moon and Ascendant line everyone gets."""
     points = _points(data)
+    uncertain = uncertain_of(data)
     parts = []
     for point, glyph in (("sun", "☉"), ("moon", "☽"), ("asc", "↑")):
-        if point in points:
+        if point in uncertain:
+            parts.append(f"{glyph} {point_signs(point, uncertain[point], lang)}")
+        elif point in points:
             sign_in = _pick(SIGN_NAMES_IN, points[point]["sign"], lang)
             parts.append(f"{glyph} {name(POINT_NAMES, point, lang)} {sign_in}")
     return " · ".join(parts)
@@ -198,8 +202,12 @@ def chart_summary(data: dict, lang: str, *, full: bool) -> str:
     lines = [str(TITLE), "", big_three(data, lang)]
     if full:
         lines += ["", str(PLANETS_HEADING)]
+        uncertain = uncertain_of(data)
         for point, position in data["points"].items():
             glyph = PLANET_GLYPHS.get(point, "•")
+            if point in uncertain:
+                lines.append(f"{glyph} {point_signs(point, uncertain[point], lang)}")
+                continue
             where = f"{_degree(position['longitude'])} {name(SIGN_NAMES, position['sign'], lang)}"
             house = HOUSE_LABEL.format(house=position["house"]) if position.get("house") else ""
             retro = " ℞" if position.get("retrograde") and point != "mean_node" else ""
@@ -229,7 +237,7 @@ def chart_summary(data: dict, lang: str, *, full: bool) -> str:
 def chart_notes(data: dict, lang: str) -> list[str]:
     """What the reader must know about how the chart was computed."""
     if not data.get("houses"):
-        return [f"<i>{NO_TIME_NOTE}</i>"]
+        return [f"<i>{NO_TIME_NOTE}</i>", *(f"<i>{line}</i>" for line in why_lines(uncertain_of(data), lang))]
     if data.get("polar_fallback"):
         return [f"<i>{POLAR_NOTE}</i>"]
     return []
@@ -237,7 +245,9 @@ def chart_notes(data: dict, lang: str) -> list[str]:
 
 def tightest_aspects(data: dict, limit: int = 5) -> list[dict]:
     """The aspects with the smallest orbs, skipping the node (its aspects read as noise to most people)."""
-    aspects = [a for a in data.get("aspects", []) if "mean_node" not in (a["a"], a["b"])]
+    # Nor a body whose sign is not known (its aspects at noon are a guess too).
+    skip = {"mean_node", *uncertain_of(data)}
+    aspects = [a for a in data.get("aspects", []) if a["a"] not in skip and a["b"] not in skip]
     return sorted(aspects, key=lambda a: (a["orb"], a["a"], a["b"]))[:limit]
 
 
@@ -247,8 +257,9 @@ def interpretation_offline(data: dict, lang: str) -> str:
     points = _points(data)
     paragraphs = [str(INTERPRETATION_HEADING)]
     # The big three first, then the rest in the usual order.
+    uncertain = uncertain_of(data)
     for point in ("sun", "moon", "asc", *PLANETS[2:]):
-        if point not in points:
+        if point not in points or point in uncertain:
             continue
         position = points[point]
         text = POINT_TEMPLATES[point][lang].format(

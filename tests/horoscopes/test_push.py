@@ -271,10 +271,10 @@ def test_a_broken_text_fails_only_that_user(bot_settings, monkeypatch):
     good, bad = subscriber(sign="leo"), subscriber(sign="virgo")
     original = services.daily_read
 
-    def daily_read(*, sign: str, day: date, language: str):
+    def daily_read(*, sign: str, day: date, language: str, tz: str = ""):
         if sign == "virgo":
             raise RuntimeError("broken text")
-        return original(sign=sign, day=day, language=language)
+        return original(sign=sign, day=day, language=language, tz=tz)
 
     monkeypatch.setattr(services, "daily_read", daily_read)
     report = run_at(utc(2025, 3, 10, 6, 0))
