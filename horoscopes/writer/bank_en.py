@@ -505,12 +505,13 @@ TIP_CLOSER = (
 
 TRANSIT_FACTS = (
     "Today {planet} forms {target}",
-    "{Planet} forms {target}",
-    "In your chart today {planet} forms {target}",
-    "Right now {planet} forms {target}",
-    "A key transit of the day: {planet} forms {target}",
+    "{Planet} makes {target}",
+    "In your chart today {planet} casts {target}",
+    "Right now {planet} is in {target}",
+    "A key transit of the day: {planet}, {target}",
 )
 # A transit in a section: "{fact}, which {effect}."; the effect comes from the transiting planet's PLANET_EFFECT.
+TRANSIT_WITH_MEANING = "{fact} — {meaning}."
 TRANSIT_WITH_EFFECT = "{fact}, which {effect}."
 TRANSIT_PEAK = ", exact at {time}"
 TRANSIT_HOUSE = (

@@ -511,12 +511,13 @@ TIP_CLOSER = (
 # Персональный гороскоп: транзиты к натальной карте.
 TRANSIT_FACTS = (
     "Сегодня {planet} образует {target}",
-    "{Planet} образует {target}",
-    "В вашей карте сегодня {planet} образует {target}",
-    "Сейчас {planet} образует {target}",
-    "Важный транзит дня: {planet} образует {target}",
+    "{Planet} составляет {target}",
+    "В вашей карте сегодня {planet} выстраивает {target}",
+    "Сейчас {planet} формирует {target}",
+    "Важный транзит дня: {planet}, {target}",
 )
 # Транзит в разделе: «{факт} — это {действие}.»; действие из PLANET_EFFECT транзитной планеты.
+TRANSIT_WITH_MEANING = "{fact} — {meaning}."
 TRANSIT_WITH_EFFECT = "{fact} — это {effect}."
 TRANSIT_PEAK = ", с пиком в {time}"
 TRANSIT_HOUSE = (

@@ -49,23 +49,55 @@ def _planet(point: str, lang: str) -> str:
     return f"the {name}" if lang == "en" and point in ("sun", "moon") else name
 
 
-def _target(transit: Transit, lang: str) -> str:
-    """'квадрат к вашей натальной Венере' / 'a square to your natal Venus'."""
+# The second way to name a natal point, so two transits in one reading do not read alike.
+CHART_POINT_RU = {
+    "sun": ("Солнцу", "Солнцем"),
+    "moon": ("Луне", "Луной"),
+    "mercury": ("Меркурию", "Меркурием"),
+    "venus": ("Венере", "Венерой"),
+    "mars": ("Марсу", "Марсом"),
+    "jupiter": ("Юпитеру", "Юпитером"),
+    "saturn": ("Сатурну", "Сатурном"),
+    "uranus": ("Урану", "Ураном"),
+    "neptune": ("Нептуну", "Нептуном"),
+    "pluto": ("Плутону", "Плутоном"),
+    "asc": ("Асценденту", "Асцендентом"),
+    "mc": ("Середине неба (MC)", "Серединой неба (MC)"),
+}
+
+
+def _target(transit: Transit, lang: str, form: int = 0) -> str:
+    """'квадрат к вашей натальной Венере' / 'a square to your natal Venus'; forms 1-3 name the point otherwise."""
+    form %= 4
     if lang == "ru":
+        dative, instrumental = CHART_POINT_RU[transit.natal]
+        tail = ("", " в вашей карте рождения", " вашего гороскопа", " на момент вашего рождения")[form]
         if transit.kind == "conjunction":
-            return f"{ASPECT_ACCUSATIVE_RU['conjunction']} {NATAL_INSTRUMENTAL_RU[transit.natal]}"
-        return f"{ASPECT_ACCUSATIVE_RU[transit.kind]} {NATAL_DATIVE[transit.natal]['ru']}"
+            natal = f"с {instrumental}{tail}" if form else NATAL_INSTRUMENTAL_RU[transit.natal]
+            return f"{ASPECT_ACCUSATIVE_RU['conjunction']} {natal}"
+        natal = f"к {dative}{tail}" if form else NATAL_DATIVE[transit.natal]["ru"]
+        return f"{ASPECT_ACCUSATIVE_RU[transit.kind]} {natal}"
+    natal = NATAL_DATIVE[transit.natal]["en"]
+    base = natal.removeprefix("your natal ").removeprefix("your ")
+    the = "the " if transit.natal in ("sun", "moon", "asc", "mc") else ""
+    if form:
+        natal = (
+            natal,
+            f"{the}{base} in your birth chart",
+            f"the {base} of your horoscope",
+            f"{the}{base} as it stood when you were born",
+        )[form]
     if transit.kind == "conjunction":
-        return f"a conjunction with {NATAL_DATIVE[transit.natal]['en']}"
+        return f"a conjunction with {natal}"
     article = "an" if transit.kind == "opposition" else "a"
-    return f"{article} {aspect_name(transit.kind, 'en')} to {NATAL_DATIVE[transit.natal]['en']}"
+    return f"{article} {aspect_name(transit.kind, 'en')} to {natal}"
 
 
-def transit_sentence(transit: Transit, lang: str, template: str | None = None) -> str:
+def transit_sentence(transit: Transit, lang: str, template: str | None = None, form: int = 0) -> str:
     """'Сегодня Марс образует квадрат к вашей натальной Венере, с пиком в 14:05' (without the full stop)."""
     bank = BANKS[lang]
     planet = _planet(transit.transiting, lang)
-    text = (template or bank.TRANSIT_FACTS[0]).format(planet=planet, Planet=capital(planet), target=_target(transit, lang))
+    text = (template or bank.TRANSIT_FACTS[0]).format(planet=planet, Planet=capital(planet), target=_target(transit, lang, form))
     if transit.exact_local is not None:
         text += bank.TRANSIT_PEAK.format(time=f"{transit.exact_local:%H:%M}")
     return text
@@ -81,6 +113,14 @@ def house_sentence(transit: Transit, lang: str, template: str | None = None) -> 
         ordinal=ORDINAL[transit.house][lang],
         topic=bank.HOUSE_TOPIC[transit.house],
     )
+
+
+WHERE_EVERY = 5
+
+
+def _lower(sentence: str) -> str:
+    """A whole sentence as a clause after a dash or colon: first letter down, final full stop off."""
+    return (sentence[:1].lower() + sentence[1:]).rstrip(".")
 
 
 def _member(natal: Chart) -> int:
@@ -108,15 +148,21 @@ def write_personal(
             (bank.TRANSIT_FACTS, bank.TRANSIT_MEANING[top.transiting][ASPECT_NATURE[top.kind]]), "top"
         )
         used.add(fact)
-        where = house_sentence(top, lang, rotation.pick(bank.TRANSIT_HOUSE, "house")) or rotation.pick(
-            bank.AREA, "area"
-        ).format(area=bank.NATAL_AREA[top.natal])
-        texts["overview"] = " ".join([transit_sentence(top, lang, fact) + ".", meaning, where])
+        overview = [bank.TRANSIT_WITH_MEANING.format(fact=transit_sentence(top, lang, fact), meaning=_lower(meaning))]
+        # The main transit can lead for weeks: where it acts is said every few days, not every day.
+        if (rotation.day + rotation.member) % WHERE_EVERY == 0:
+            every = Rotation(rotation.day // WHERE_EVERY, rotation.member, rotation.seed)
+            where = house_sentence(top, lang, every.pick(bank.TRANSIT_HOUSE, "house")) or every.pick(
+                bank.AREA, "area"
+            ).format(area=bank.NATAL_AREA[top.natal])
+            overview.append(where)
+        texts["overview"] = " ".join(overview)
         remaining = found[1:]
     else:
         texts["overview"] = html.unescape(general["overview"])
         remaining = []
     chosen: set[int] = set()
+    told = 0
     planets_used = {found[0].transiting} if found else set()
     for section in ("love", "work", "money", "health"):
         relevant = [
@@ -127,8 +173,10 @@ def write_personal(
         ]
         # Slow planets dominate the ranking for weeks: give each section a different planet when there is one.
         fresh = [i for i in relevant if remaining[i].transiting not in planets_used]
-        candidates = fresh or relevant
-        index = candidates[0] if candidates else None
+        candidates = (fresh or relevant)[:3]
+        # Among the three strongest that fit, the day rotates which one is told, so slow transits that last
+        # for weeks do not fill the section every day.
+        index = candidates[rotation.day % len(candidates)] if candidates else None
         if index is None:
             texts[section] = html.unescape(general[section])
             continue
@@ -139,7 +187,10 @@ def write_personal(
         fact = distinct(bank.TRANSIT_FACTS, used, number)
         effects = bank.PLANET_EFFECT[transit.transiting][ASPECT_NATURE[transit.kind]]
         effect = distinct(effects, used, variant(len(effects), day=rotation.day, member=rotation.member, slot=section))
-        texts[section] = bank.TRANSIT_WITH_EFFECT.format(fact=transit_sentence(transit, lang, fact), effect=effect)
+        told += 1
+        texts[section] = bank.TRANSIT_WITH_EFFECT.format(
+            fact=transit_sentence(transit, lang, fact, form=told), effect=effect
+        )
 
     moon_longitude = sky.position("moon").longitude
     house = natal.house_of(moon_longitude) if natal.has_houses else None
