@@ -196,7 +196,9 @@ def aspect_sentence(
     second = house_from(sign, sky.position(aspect.b).sign)
     # In the order of the planets: Aries and Libra see one opposition from its two ends.
     templates = bank.ASPECT_ONE if first == second else bank.ASPECT_TWO
-    template = distinct(templates, used, variant(len(templates), day=rotation.day, member=rotation.member, slot=section))
+    template = distinct(
+        templates, used, variant(len(templates), day=rotation.day, member=rotation.member, slot=section)
+    )
     words = {
         f"{which}{suffix}": ORDINAL[house][form if lang == "ru" else "en"]
         for which, house in (("first", first), ("second", second))
@@ -206,7 +208,11 @@ def aspect_sentence(
         a, b = point_genitive(aspect.a, lang), point_genitive(aspect.b, lang)
         return template.format(aspect=capital(aspect_name(aspect.kind, lang)), a=a, b=b, effect=effect, **words)
     return template.format(
-        aspect=aspect_name(aspect.kind, lang), a=point_name(aspect.a, lang), b=point_name(aspect.b, lang), effect=effect, **words
+        aspect=aspect_name(aspect.kind, lang),
+        a=point_name(aspect.a, lang),
+        b=point_name(aspect.b, lang),
+        effect=effect,
+        **words,
     )
 
 

@@ -161,7 +161,9 @@ def daily_facts(sign: str, sky: SkyOfDay, lang: str) -> str:
         ),
     ]
     if sky.lunar_event is not None:
-        event = words["event"].format(phase=phase_name(sky.lunar_event.kind, lang), time=f"{sky.lunar_event.local:%H:%M}")
+        event = words["event"].format(
+            phase=phase_name(sky.lunar_event.kind, lang), time=f"{sky.lunar_event.local:%H:%M}"
+        )
         eclipse = eclipse_kind(sky)
         lines.append(f"{event} {words[f'eclipse_{eclipse}']}" if eclipse else event)
     if sky.moon_sign_change is not None:

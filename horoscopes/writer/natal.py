@@ -17,7 +17,14 @@ ASPECT_GLYPHS = {"conjunction": "☌", "sextile": "⚹", "square": "□", "trine
 # sign takes its own pair of them (STYLE_PAIRS in order, then STYLE_MORE), so a stellium never repeats a phrase.
 SIGN_STYLE = {
     "aries": {
-        "ru": ("смело", "прямо", "с азартом первопроходца", "без долгих раздумий", "энергично", "с готовностью рискнуть"),
+        "ru": (
+            "смело",
+            "прямо",
+            "с азартом первопроходца",
+            "без долгих раздумий",
+            "энергично",
+            "с готовностью рискнуть",
+        ),
         "en": (
             "boldly",
             "directly",
@@ -29,10 +36,24 @@ SIGN_STYLE = {
     },
     "taurus": {
         "ru": ("спокойно", "надёжно", "с любовью к простым радостям", "без спешки", "основательно", "с чувством вкуса"),
-        "en": ("calmly", "steadily", "with a love of simple pleasures", "unhurriedly", "thoroughly", "with a sense of taste"),
+        "en": (
+            "calmly",
+            "steadily",
+            "with a love of simple pleasures",
+            "unhurriedly",
+            "thoroughly",
+            "with a sense of taste",
+        ),
     },
     "gemini": {
-        "ru": ("живо", "любознательно", "легко", "с интересом ко всему новому", "играючи", "в разговоре и обмене идеями"),
+        "ru": (
+            "живо",
+            "любознательно",
+            "легко",
+            "с интересом ко всему новому",
+            "играючи",
+            "в разговоре и обмене идеями",
+        ),
         "en": (
             "lightly",
             "curiously",
@@ -43,7 +64,14 @@ SIGN_STYLE = {
         ),
     },
     "cancer": {
-        "ru": ("бережно", "чутко", "с заботой о своих", "по велению чувств", "с памятью о прошлом", "под защитой своего круга"),
+        "ru": (
+            "бережно",
+            "чутко",
+            "с заботой о своих",
+            "по велению чувств",
+            "с памятью о прошлом",
+            "под защитой своего круга",
+        ),
         "en": (
             "gently",
             "sensitively",
@@ -69,7 +97,14 @@ SIGN_STYLE = {
         ),
     },
     "libra": {
-        "ru": ("изящно", "дипломатично", "в поисках равновесия", "с чувством меры", "в паре с другими", "со вкусом к красоте"),
+        "ru": (
+            "изящно",
+            "дипломатично",
+            "в поисках равновесия",
+            "с чувством меры",
+            "в паре с другими",
+            "со вкусом к красоте",
+        ),
         "en": (
             "gracefully",
             "diplomatically",
@@ -81,14 +116,35 @@ SIGN_STYLE = {
     },
     "scorpio": {
         "ru": ("страстно", "без полумер", "глубоко", "сосредоточенно", "с полной отдачей", "доверяя интуиции"),
-        "en": ("intensely", "without half measures", "deeply", "with focus", "with full commitment", "trusting your intuition"),
+        "en": (
+            "intensely",
+            "without half measures",
+            "deeply",
+            "with focus",
+            "with full commitment",
+            "trusting your intuition",
+        ),
     },
     "sagittarius": {
         "ru": ("свободно", "с размахом", "с верой в лучшее", "с жаждой нового опыта", "открыто", "с юмором"),
-        "en": ("freely", "expansively", "with faith in the best", "with a thirst for experience", "openly", "with humour"),
+        "en": (
+            "freely",
+            "expansively",
+            "with faith in the best",
+            "with a thirst for experience",
+            "openly",
+            "with humour",
+        ),
     },
     "capricorn": {
-        "ru": ("собранно", "ответственно", "с прицелом на результат", "терпеливо", "с расчётом на годы вперёд", "по-деловому"),
+        "ru": (
+            "собранно",
+            "ответственно",
+            "с прицелом на результат",
+            "терпеливо",
+            "с расчётом на годы вперёд",
+            "по-деловому",
+        ),
         "en": (
             "purposefully",
             "responsibly",
@@ -99,7 +155,14 @@ SIGN_STYLE = {
         ),
     },
     "aquarius": {
-        "ru": ("независимо", "неожиданно", "с мыслью о будущем", "оригинально", "по-своему", "вместе с единомышленниками"),
+        "ru": (
+            "независимо",
+            "неожиданно",
+            "с мыслью о будущем",
+            "оригинально",
+            "по-своему",
+            "вместе с единомышленниками",
+        ),
         "en": (
             "independently",
             "unexpectedly",
@@ -117,8 +180,22 @@ SIGN_STYLE = {
 STYLE_PAIRS = ((0, 1), (2, 3), (4, 5))
 # A fourth and further point in one sign.
 STYLE_MORE = {
-    "ru": ("в духе этого знака", "по законам этого знака", "так, как велит этот знак"),
-    "en": ("in this sign's spirit", "by the laws of this sign", "the way this sign prescribes"),
+    "ru": (
+        "в духе этого знака",
+        "по законам этого знака",
+        "так, как велит этот знак",
+        "в ключе этого знака",
+        "с характером этого знака",
+        "как подсказывает этот знак",
+    ),
+    "en": (
+        "in this sign's spirit",
+        "by the laws of this sign",
+        "the way this sign prescribes",
+        "in this sign's key",
+        "with this sign's character",
+        "as this sign suggests",
+    ),
 }
 
 POINT_TEMPLATES = {

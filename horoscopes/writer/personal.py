@@ -97,7 +97,9 @@ def transit_sentence(transit: Transit, lang: str, template: str | None = None, f
     """'Сегодня Марс образует квадрат к вашей натальной Венере, с пиком в 14:05' (without the full stop)."""
     bank = BANKS[lang]
     planet = _planet(transit.transiting, lang)
-    text = (template or bank.TRANSIT_FACTS[0]).format(planet=planet, Planet=capital(planet), target=_target(transit, lang, form))
+    text = (template or bank.TRANSIT_FACTS[0]).format(
+        planet=planet, Planet=capital(planet), target=_target(transit, lang, form)
+    )
     if transit.exact_local is not None:
         text += bank.TRANSIT_PEAK.format(time=f"{transit.exact_local:%H:%M}")
     return text
