@@ -176,13 +176,13 @@ TONE_LEAD = {
             "emotions in your relationships are close to the surface",
         ),
         "harmony": (
-            "The Moon is in harmony with your sign, and feelings flow easily",
+            "with the Moon in harmony with your sign, feelings flow easily",
             "the emotional weather is mild, and a warm word finds a response",
             "it is easy to agree with those close to you today",
             "there is more warmth than usual in your relationships",
         ),
         "tension": (
-            "The Moon is in a tense aspect to your sign, and small things sting more than usual",
+            "with the Moon at a tense angle to your sign, small things sting more than usual",
             "moods are changeable, and tempers flare easily",
             "misunderstandings with a partner are possible",
             "feelings are raw and patience is short",
