@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from horoscopes.astro import compute_chart, sky_of_day, transits
 from horoscopes.astro.constants import SIGNS, sign_of
-from horoscopes.writer import bank_en, bank_ru, write_daily, write_personal
+from horoscopes.writer import bank_en, bank_ru, daily_facts, write_daily, write_personal
 from horoscopes.writer.daily import eclipse_kind
 from horoscopes.writer.grammar import point_name
 from horoscopes.writer.natal import interpretation_offline
@@ -99,6 +99,9 @@ def test_eclipses_are_found_and_told():
     }
     assert "солнечное затмение" in write_daily("leo", sky_of_day(date(2026, 8, 12), TZ), "ru")["overview"]
     assert "lunar eclipse" in write_daily("leo", sky_of_day(date(2026, 3, 3), TZ), "en")["overview"]
+    # The LLM is given the same facts.
+    assert "It is a solar eclipse." in daily_facts("leo", sky_of_day(date(2026, 8, 12), TZ), "en")
+    assert "Это лунное затмение." in daily_facts("leo", sky_of_day(date(2026, 3, 3), TZ), "ru")
 
 
 def test_russian_effects_agree_with_any_aspect_by_construction():
