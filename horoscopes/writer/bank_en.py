@@ -33,121 +33,131 @@ HOUSE_FOCUS = {
     12: "rest, quiet and your inner world",
 }
 
-MOON_HOUSE = {
+# The overview's first sentence: "{lead}: {meaning}." The lead is shared, the meaning follows the Moon's house.
+MOON_LEAD = (
+    "The Moon {moon_in} moves through your {ordinal} house",
+    "Today the Moon is {moon_in}, in your {ordinal} house",
+    "The Moon {moon_in} lights up your {ordinal} house",
+    "The Moon {moon_in} lingers in your {ordinal} house",
+    "The Moon is {moon_in}, which for you is the {ordinal} house",
+    "The Moon {moon_in} visits your {ordinal} house",
+)
+MOON_MEANING = {
     1: (
-        "The Moon {moon_in} passes through your own sign: feelings sit close to the surface, and you sense more "
-        "clearly what you really want.",
-        "With the Moon {moon_in}, in your first house, a lot depends on your mood and on how you present "
-        "yourself today.",
+        "feelings sit close to the surface, and you sense more clearly what you really want",
+        "a lot depends on your mood and on how you present yourself",
+        "you feel like putting yourself and your plans first",
+        "you are easy to notice, so don't hide",
+        "moods change quickly, and that is fine",
     ),
     2: (
-        "The Moon {moon_in} moves through your second house, the house of money and values: a good moment to "
-        "tidy up your finances and look after your comfort.",
-        "The Moon {moon_in} lights up your second house: money, purchases and whatever makes you feel secure "
-        "come first.",
+        "a good moment to tidy up your finances and look after your comfort",
+        "money, purchases and whatever makes you feel secure come first",
+        "you want reliability and results you can touch",
+        "it is time to remember what you truly value",
+        "feeling safe is tied to money and possessions today",
     ),
     3: (
-        "The Moon {moon_in} moves through your third house: a day of conversations, messages and short trips.",
-        "With the Moon {moon_in} in your third house, communication comes alive: news, calls and meetings "
-        "follow one another.",
+        "a day of conversations, messages and short trips",
+        "news, calls and meetings follow one another",
+        "curiosity grows, and you want to talk everything through",
+        "words come easily, and relatives and neighbours get in touch",
+        "your head is full of thoughts you want to share",
     ),
     4: (
-        "The Moon {moon_in} moves through your fourth house, the house of home and roots: you want warmth, "
-        "comfort and your own people around.",
-        "The Moon {moon_in} in your fourth house turns your attention to home and family: a good day to sort "
-        "out domestic matters and recharge.",
+        "you want warmth, comfort and your own people around",
+        "your attention turns to home and family",
+        "you recharge best within your own walls",
+        "the past and family matters ask to be talked about",
+        "a good moment for unhurried chores at home",
     ),
     5: (
-        "The Moon {moon_in} moves through your fifth house, the house of love, joy and creativity: a day you "
-        "will want to live brightly.",
-        "With the Moon {moon_in} in your fifth house, pleasure, flirting and creative work call: allow yourself "
-        "a little celebration.",
+        "you want to live the day brightly",
+        "pleasure, flirting and creativity call",
+        "the heart is open, and play and laughter come easily",
+        "you want a little celebration and some attention",
+        "whatever you do from the heart, not from duty, goes well",
     ),
     6: (
-        "The Moon {moon_in} moves through your sixth house, the house of work and health: a day for tasks, "
-        "routine and looking after your body.",
-        "The Moon {moon_in} in your sixth house puts you in a practical mood: anything to do with schedules and "
-        "small tasks goes more smoothly.",
+        "a day for tasks, routine and looking after your body",
+        "anything to do with schedules and small jobs goes more smoothly",
+        "you want order both in your tasks and in your body",
+        "being useful matters more than shining today",
+        "healthy habits take root faster than usual",
     ),
     7: (
-        "The Moon {moon_in} moves through your seventh house, the house of partnership: other people and your "
-        "agreements with them take centre stage.",
-        "With the Moon {moon_in} in your seventh house, relationships come first: much will be settled in "
-        "conversation.",
+        "other people and your agreements with them take centre stage",
+        "a lot gets settled in conversation",
+        "a partner or someone close sets the tone of the day",
+        "together works better than alone today",
+        "you want balance in your relationships",
     ),
     8: (
-        "The Moon {moon_in} moves through your eighth house, the house of shared resources and change: emotions "
-        "run deeper and intuition is sharper.",
-        "The Moon {moon_in} in your eighth house raises questions of trust, joint money and what it is time to "
-        "let go of.",
+        "emotions run deeper and intuition is sharper",
+        "trust, shared money and what it is time to let go of come up",
+        "the superficial bores you, and you want to get to the bottom of things",
+        "a good time to sort out debts and shared expenses",
+        "feelings are strong, but better not poured out at once",
     ),
     9: (
-        "The Moon {moon_in} moves through your ninth house, the house of travel and wider horizons: you are "
-        "drawn beyond the familiar.",
-        "With the Moon {moon_in} in your ninth house, curiosity wakes up: a good day for study, travel plans "
-        "and big ideas.",
+        "you are drawn beyond the familiar",
+        "a good day for study, travel plans and big ideas",
+        "you want meaning, not just tasks",
+        "new knowledge and people from afar arrive on time",
+        "your outlook on life grows wider",
     ),
     10: (
-        "The Moon {moon_in} moves through your tenth house, the house of career and goals: what you do today is seen.",
-        "The Moon {moon_in} in your tenth house shifts the focus to work and reputation: a fitting time to show "
-        "results.",
+        "what you do today is in plain view",
+        "the right time to show results",
+        "your thoughts are on goals and where you are heading",
+        "responsibility is expected of you, and you can carry it",
+        "your reputation is built from what you do today",
     ),
     11: (
-        "The Moon {moon_in} moves through your eleventh house, the house of friends and plans: support comes "
-        "through people.",
-        "With the Moon {moon_in} in your eleventh house, the day favours like-minded company and thinking about "
-        "the future.",
+        "support comes through people",
+        "you want to meet like-minded people and talk about the future",
+        "friends and shared plans matter more than usual",
+        "a good day for teamwork",
+        "dreams about the future take shape",
     ),
     12: (
-        "The Moon {moon_in} moves through your twelfth house, the house of rest and the inner world: your "
-        "energy needs time to recover.",
-        "The Moon {moon_in} in your twelfth house asks you to slow down: the day suits quiet and taking stock "
-        "better than big pushes.",
+        "your strength needs time to recover",
+        "the day suits quiet and taking stock better than big pushes",
+        "you want to step away from the noise",
+        "intuition tells you more than logic",
+        "unfinished business asks for attention, and new things can wait",
     ),
 }
 
-PHASE = {
-    "new_moon": (
-        "Today is the new moon: a time to set an intention and take a first small step.",
-        "The new moon opens a fresh lunar cycle: start what you have long wanted to, but without forcing it.",
-    ),
-    "waxing_crescent": (
-        "The young waxing Moon supports new starts: your energy builds little by little.",
-        "The Moon is growing, and so is your energy: a fitting time for first steps.",
-    ),
-    "first_quarter": (
-        "The first-quarter Moon is a moment of decisions: what you have started now asks for action.",
-        "The Moon at first quarter tests your plans: somewhere you will need to push a little.",
-    ),
-    "waxing_gibbous": (
-        "The Moon is waxing towards full: a good time to polish what you have begun.",
-        "The waxing Moon gathers strength: time to refine details and see tasks through.",
-    ),
-    "full_moon": (
-        "Today is the full moon: emotions run brighter than usual, and much becomes obvious.",
-        "The full moon brings things to light: what has been ripening for weeks comes out into the open.",
-    ),
-    "waning_gibbous": (
-        "The Moon has begun to wane: time to share what you know and reap what you have sown.",
-        "The waning Moon helps you take stock and let go of what you no longer need.",
-    ),
-    "last_quarter": (
-        "The last-quarter Moon is a good moment to clear space: finish, sort out, let go.",
-        "The Moon at last quarter suggests reviewing your plans and dropping what does not work.",
-    ),
-    "waning_crescent": (
-        "The old Moon is fading: save your strength and put big launches off until the new moon.",
-        "The Moon is waning and will soon renew itself: a day for rest, endings and quiet tasks.",
-    ),
+# Events of the day, each named with the house it falls in for the sign.
+LUNATION = {
+    "new_moon": "Today's new moon falls in your {ordinal} house ({topic}): time to start something new there.",
+    "first_quarter": "The Moon reaches its first quarter in your {ordinal} house ({topic}): what you have begun "
+    "asks for decisive action.",
+    "full_moon": "Today's full moon falls in your {ordinal} house ({topic}): what has been ripening there comes "
+    "into the open.",
+    "last_quarter": "The Moon reaches its last quarter in your {ordinal} house ({topic}): time to finish and let "
+    "go of what is not needed.",
 }
-
-MOON_CHANGE = "{when}, the Moon moves {sign_into}, and the focus shifts to {theme}."
-INGRESS = "{planet} moves {sign_into} today, your {ordinal} house: {topic}."
-# When the planet enters the same house the Moon is in today.
-INGRESS_SAME = "{planet} also moves {sign_into} today, underlining this theme for some time to come."
+ECLIPSE = {
+    "solar": "Today's solar eclipse falls in your {ordinal} house ({topic}): change can begin there unexpectedly, "
+    "so don't jump to conclusions.",
+    "lunar": "Today's lunar eclipse falls in your {ordinal} house ({topic}): something there is coming to an end; "
+    "let it go calmly.",
+}
+MOON_CHANGE = (
+    "{when}, the Moon moves {sign_into}, and the focus shifts to {theme}.",
+    "{when}, the Moon changes sign and moves {sign_into}: attention turns to {theme}.",
+    "{when}, the Moon leaves for {sign_name}, bringing {theme} to the fore.",
+    "{when}, the mood changes: the Moon moves {sign_into}, and {theme} matter more.",
+    "{when}, the Moon moves {sign_into}, and from then on {theme} take centre stage.",
+)
+INGRESS = "{planet} moves {sign_into} today, your {ordinal} house: {topic} come to the fore."
+INGRESS_BACK = "{planet} moves back {sign_into} today, your {ordinal} house: {topic} need attention again."
 STATION = {
-    "retrograde": "{planet} {becomes} today: a time to review and revisit rather than to launch something new.",
-    "direct": "{planet} {becomes} today: stalled matters start moving again.",
+    "retrograde": "{planet} {becomes} in your {ordinal} house ({topic}): a time to review and return to old "
+    "matters rather than start new ones.",
+    "direct": "{planet} {becomes} in your {ordinal} house ({topic}): stalled matters start moving again.",
 }
 BECOMES = {
     ("retrograde", "m"): "stations retrograde",
@@ -156,352 +166,359 @@ BECOMES = {
     ("direct", "f"): "turns direct",
 }
 
-TONE = {
+# Sections: "{lead from the Moon's tone}: {the section's advice}." Any advice fits any lead of its section.
+TONE_LEAD = {
     "love": {
         "same": (
-            "With the Moon in your sign you are especially magnetic: do not hide your feelings.",
-            "Your emotions are easy to read today, which makes it a good moment to say what you have long wanted to.",
-            "You need attention more than usual today: ask for it directly.",
+            "With the Moon in your sign you are especially attractive",
+            "your feelings are plain to see today",
+            "you need attention more than usual",
+            "emotions in your relationships are close to the surface",
         ),
         "harmony": (
-            "The Moon is in harmony with your sign: feelings flow easily, and a kind word finds a response.",
-            "The emotional weather is gentle: a good time for a date or a heartfelt talk.",
-            "It is easy to reach an understanding with loved ones today: take the first step and you will be met "
-            "halfway.",
+            "with the Moon in harmony with your sign, feelings flow easily",
+            "the emotional weather is mild, and a warm word finds a response",
+            "it is easy to agree with those close to you today",
+            "there is more warmth than usual in your relationships",
         ),
         "tension": (
-            "The Moon is at a tense angle to your sign: small things may sting more than usual, so do not jump "
-            "to conclusions.",
-            "Moods shift quickly, so in relationships it is better to listen than to argue your case.",
-            "Misunderstandings with a partner are possible: talk about your feelings, not about their mistakes.",
+            "with the Moon at a tense angle to your sign, small things sting more than usual",
+            "moods are changeable, and tempers flare easily",
+            "misunderstandings with a partner are possible",
+            "feelings are raw and patience is short",
         ),
         "neutral": (
-            "Love life runs evenly today: small gestures will do more than grand words.",
-            "Feelings need some fine-tuning: listen to what the person close to you needs.",
-            "A calm day for matters of the heart: simply spend time together without rushing.",
+            "an even day in love",
+            "feelings need some fine-tuning",
+            "a quiet day for matters of the heart",
+            "in love, small things decide everything today",
         ),
     },
     "work": {
         "same": (
-            "You are at the centre of things today: take on whatever needs personal initiative.",
-            "Your intuition suggests the right move: trust it, but check the numbers.",
-            "Your mood is contagious: a good day to lead the team.",
+            "at work you are at the centre of events today",
+            "intuition points to the right move at work",
+            "your mood is catching for colleagues",
+            "personal initiative decides a lot at work",
         ),
         "harmony": (
-            "Work moves at the right pace: tasks that seemed hard turn out to be simpler.",
-            "Colleagues are well disposed, so use it for joint tasks.",
-            "A good day to move a project forward: the right people and information are close at hand.",
+            "work moves at the right pace",
+            "colleagues are well disposed",
+            "hard tasks turn out simpler than expected",
+            "the right people and information are at hand",
         ),
         "tension": (
-            "Hitches are possible at work: allow extra time and do not promise too much.",
-            "Someone may push or hurry you: stick to your plan and set your priorities.",
-            "Work matters need patience: better to finish one thing than to start three.",
+            "hitches at work are possible",
+            "someone at work may push or hurry you",
+            "work matters call for patience",
+            "deadlines and other people's expectations weigh more than usual",
         ),
         "neutral": (
-            "The working day goes more smoothly if you break tasks into small steps.",
-            "Focus on the tasks at hand: today care matters more than speed.",
-            "Routine and clearing the backlog come easily, and the rest of the week will feel lighter for it.",
+            "the working day runs evenly",
+            "care matters more than speed at work today",
+            "routine and clearing the backlog come easily",
+            "work goes without surprises",
         ),
     },
     "health": {
         "same": (
-            "How you feel depends a lot on your mood: start the day with something you enjoy.",
-            "There is plenty of energy, but it comes in waves: alternate activity and pauses.",
-            "Your body responds well to care: get enough sleep and do not skip meals.",
+            "how you feel depends a lot on your mood",
+            "there is plenty of energy, but it comes in bursts",
+            "your body responds well to care",
+            "you notice your body's signals more keenly",
         ),
         "harmony": (
-            "Your energy is in good shape: a fine day for a walk or a workout you enjoy.",
-            "You feel steady: support it with water, movement and fresh air.",
-            "The body recovers easily: a fitting time to start a healthy habit.",
+            "your strength is in good order",
+            "you feel steady",
+            "your body recovers easily",
+            "there is energy enough for everything you planned",
         ),
         "tension": (
-            "Tension may show up as tiredness or a headache, so take breaks.",
-            "Look after your nerves: less coffee and screen time, more sleep and quiet.",
-            "Do not overload yourself: today your body signals sooner that it is time to stop.",
+            "tension may show up as tiredness or a headache",
+            "nerves are thinner than usual",
+            "your body signals sooner that it is time to stop",
+            "energy drains faster than it seems",
         ),
         "neutral": (
-            "Keep a moderate pace and mind your routine: that is enough today.",
-            "A light stretch and a phone put away on time in the evening are all you need today.",
-            "Listen to your body: it will tell you when to rest.",
+            "a moderate pace suits your body",
+            "well-being rests on your routine",
+            "nothing stands in the way of keeping fit",
+            "your body asks for attention, but without extremes",
         ),
     },
     "money": {
         "same": (
-            "The urge to treat yourself is strong: decide in advance how much you are ready to spend.",
-            "Money decisions are emotional today, so put big purchases off for a day.",
-            "You sense clearly what matters to you: let that guide your spending.",
+            "the urge to treat yourself is strong",
+            "money decisions are emotional today",
+            "you sense clearly what is valuable to you",
+            "money is closely tied to your mood today",
         ),
         "harmony": (
-            "Money matters go well: a good day to negotiate payment.",
-            "You can plan your budget and big purchases: your judgement is sound today.",
-            "A small pleasant income or a good offer is possible, so keep your eyes open.",
+            "money matters go well",
+            "your financial judgement is sharp today",
+            "a small pleasant income is possible",
+            "talks about payment go smoothly",
         ),
         "tension": (
-            "Be careful with money: impulsive spending is more likely than usual today.",
-            "Double-check bills and terms: a catch may hide in the details.",
-            "Do not lend or take risks: the day suits saving, not betting.",
+            "impulse spending is more likely than usual",
+            "a catch may hide in the small print",
+            "it is wiser to be careful with money today",
+            "other people's money promises are worth checking",
         ),
         "neutral": (
-            "Financially a calm day: a good moment to bring order to your spending.",
-            "Small expenses add up to a noticeable sum, so take a look at your statement.",
-            "A good time to think through your money plans for the week ahead.",
+            "a calm day for money",
+            "small expenses quietly add up",
+            "money questions are not urgent",
+            "the budget holds without effort today",
         ),
     },
 }
+SECTION_TAIL = {
+    "love": (
+        "small signs of attention will do more than grand words",
+        "tell someone close what you have long wanted to say",
+        "listen more than you argue",
+        "find an evening to talk without phones",
+        "don't expect to be understood without words",
+        "spend unhurried time with someone dear to you",
+        "suggest something to do together, even a simple walk",
+        "talk about your feelings, not about the other person's mistakes",
+    ),
+    "work": (
+        "break big tasks into small steps",
+        "leave some slack in your schedule and don't overpromise",
+        "stick to your plan and set priorities",
+        "finish one thing before starting the next",
+        "check the figures before sending anything",
+        "agree on deadlines in writing",
+        "take on what needs your initiative",
+        "write decisions down so you don't have to revisit them",
+    ),
+    "health": (
+        "take breaks and get some fresh air",
+        "drink more water and move more",
+        "go to bed a little earlier",
+        "less coffee and screens, more quiet",
+        "don't skip meals",
+        "choose a walk or a workout you enjoy",
+        "listen to your body: it will tell you when to rest",
+        "start the morning with a light stretch",
+    ),
+    "money": (
+        "decide in advance how much you are willing to spend",
+        "look through your statement and cancel what you don't need",
+        "give any big purchase a day",
+        "plan your money for the week ahead",
+        "double-check bills and terms",
+        "don't lend money on a whim",
+        "put aside at least a small sum",
+        "choose quality over quantity",
+    ),
+}
 
-FOCUS = {
-    "love": {
-        5: (
-            "It is a day for romance: dates, flirting and shared pleasures.",
-            "Your heart is open to something new, so do not turn down invitations.",
-        ),
-        7: (
-            "Your partner is at the centre of your attention today: talk over your plans together.",
-            "An honest conversation between equals will do your relationship good.",
-        ),
-        8: (
-            "Feelings run deeper than usual: closeness is built on trust, not on words.",
-            "A good day for openness, but only with those you trust.",
-        ),
-        11: (
-            "Affection may grow out of friendship: take a closer look at the people around you.",
-            "Shared interests bring people together: spend time in company where you feel good.",
-        ),
+# An exact aspect of the day in a section: "The Venus–Uranus trine links your fifth and ninth houses and ...".
+# The effect follows the other planet and the aspect's nature.
+ASPECT_TWO = (
+    "The {a}–{b} {aspect} links your {first} and {second} houses and {effect}.",
+    "The {a}–{b} {aspect} {effect}: a meeting of your {first} and {second} houses.",
+    "The {a}–{b} {aspect}, between your {first} and {second} houses, {effect}.",
+)
+ASPECT_ONE = (
+    "The {a}–{b} {aspect} touches your {first} house and {effect}.",
+    "The {a}–{b} {aspect} {effect}: all of it in your {first} house.",
+    "The {a}–{b} {aspect}, in your {first} house, {effect}.",
+)
+PLANET_EFFECT = {
+    "sun": {
+        "soft": ("adds confidence and clarity", "helps you act openly"),
+        "hard": ("pits your wishes against other people's pride", "asks you not to prove yourself right at any cost"),
+        "conj": ("puts this theme in the spotlight", "gives it strength and clarity"),
     },
-    "work": {
-        3: (
-            "Correspondence and negotiations come easily: send the important emails.",
-            "A good day for presentations, calls and approvals.",
-        ),
-        6: (
-            "The day suits everyday tasks: clear the backlog and put your to-do list in order.",
-            "A good day for routine, lists and small improvements at work.",
-        ),
-        9: (
-            "Work benefits from a fresh look: learn something new or ask an expert.",
-            "Anything to do with training, publishing or distant partners moves well.",
-        ),
-        10: (
-            "Your efforts get noticed by those in charge, so show your results.",
-            "A fitting time to talk about goals, promotion and new responsibilities.",
-        ),
+    "moon": {
+        "soft": ("keeps moods even and warm", "helps you see what you need"),
+        "hard": ("makes reactions sharper than you would like", "rocks your mood"),
+        "conj": ("colours the day with strong feelings", "sharpens intuition"),
     },
-    "health": {
-        1: (
-            "How you feel depends largely on sleep and mood: take care of yourself from the morning.",
-            "A good day to start something for your body: a new workout or routine.",
-        ),
-        6: (
-            "Now is the time to sort out your routine: food, sleep, movement.",
-            "A good day for prevention and healthy habits.",
-        ),
-        12: (
-            "Your body needs rest: go to bed earlier and do not take on too much.",
-            "Quiet and solitude restore you better than anything else today.",
-        ),
+    "mercury": {
+        "soft": ("helps you agree and find the words", "eases messages and negotiations"),
+        "hard": ("threatens misunderstandings, so clarify the details", "muddles plans and messages"),
+        "conj": ("brings important talks and news", "fills your head with ideas"),
     },
-    "money": {
-        2: (
-            "A good day to go over your budget and decide what to save for.",
-            "You may spend on comfort: choose quality over quantity.",
-        ),
-        8: (
-            "Loans, taxes and shared money are best handled calmly and by the paperwork today.",
-            "A good day to agree with your partner on how to split expenses.",
-        ),
-        10: (
-            "Money may come through work and reputation: remind people of what you have achieved.",
-            "A fitting time to discuss pay or a bonus.",
-        ),
-        11: (
-            "Connections can bring financial benefit: a friend's advice may pay off.",
-            "A good time to plan big goals and save for a dream.",
-        ),
+    "venus": {
+        "soft": ("adds charm and lightness", "helps smooth things over"),
+        "hard": ("tempts you to overspend and indulge", "inflates expectations"),
+        "conj": ("brings pleasure and warmth", "makes the day pleasant for meetings"),
+    },
+    "mars": {
+        "soft": ("adds energy and resolve", "helps you act boldly"),
+        "hard": ("stirs up arguments and impatience", "pushes you to rush, so slow down"),
+        "conj": ("gives a strong push to act", "adds drive and passion"),
+    },
+    "jupiter": {
+        "soft": ("opens lucky opportunities", "supports growth and generosity"),
+        "hard": ("tempts you to excess and promises beyond your strength", "inflates hopes"),
+        "conj": ("widens your horizons", "brings a generous chance"),
+    },
+    "saturn": {
+        "soft": ("makes things solid", "rewards patience and order"),
+        "hard": ("calls for patience and clear agreements", "sets limits you will have to respect"),
+        "conj": ("makes the day serious and responsible", "tests plans for strength"),
+    },
+    "uranus": {
+        "soft": ("brings pleasant surprises", "helps you find an unusual solution"),
+        "hard": ("changes plans suddenly", "pushes you to abrupt moves, so don't act rashly"),
+        "conj": ("brings an unexpected turn", "calls for change"),
+    },
+    "neptune": {
+        "soft": ("sharpens intuition and inspiration", "adds gentleness and compassion"),
+        "hard": ("blurs boundaries, so check the facts", "breeds illusions and confusion"),
+        "conj": ("wraps the day in daydreams", "opens the way to inspiration"),
+    },
+    "pluto": {
+        "soft": ("helps you change something calmly", "gives you the power to influence things"),
+        "hard": ("sharpens struggles for control", "brings hidden tension to the surface"),
+        "conj": ("sets big changes in motion", "gives you the resolve to see things through"),
     },
 }
 
-ASPECT_EFFECT = {
-    "love": {
-        "soft": (
-            "softens the mood and helps you grow closer",
-            "invites tenderness and compliments",
-            "makes this a good day for making up and for dates",
-        ),
-        "hard": (
-            "may stir up jealousy or hurt feelings, so do not take everything personally",
-            "adds passion, but also reasons to argue",
-            "tests the relationship: do not ask too much of your partner",
-        ),
-        "conj": (
-            "intensifies feelings, and the day will be remembered",
-            "brings desire and action together: show your interest boldly",
-            "opens a new page in a relationship",
-        ),
-    },
-    "work": {
-        "soft": (
-            "helps you see agreements and paperwork through",
-            "supports clear thinking and productive talks",
-            "makes teamwork and approvals easier",
-        ),
-        "hard": (
-            "may bring delays and disputes, so double-check the details",
-            "calls for discipline: do not scatter your efforts",
-            "can set interests against each other, so stick to the facts",
-        ),
-        "conj": (
-            "concentrates your energy on a single task, so pick the main one",
-            "gives momentum to a new project",
-            "makes the day important for work decisions",
-        ),
-    },
-    "money": {
-        "soft": (
-            "favours good purchases and deals",
-            "helps you find a sensible balance between spending and saving",
-            "may bring a pleasant financial surprise",
-        ),
-        "hard": (
-            "warns against the temptation to overspend",
-            "calls for caution with promises about money",
-            "may expose weak spots in the budget, which is useful to know",
-        ),
-        "conj": (
-            "brings money matters to the fore",
-            "hints at a new source of income",
-            "makes the day significant for financial decisions",
-        ),
-    },
-    "health": {
-        "soft": (
-            "adds energy and stamina",
-            "helps you recover and find your rhythm",
-            "supports activity without overload",
-        ),
-        "hard": (
-            "may turn into tiredness or irritability, so slow down",
-            "raises the risk of small injuries: do not rush",
-            "asks you to treat yourself gently",
-        ),
-        "conj": (
-            "brings a surge of energy: put it into movement",
-            "concentrates your strength, but do not burn out",
-            "makes the day right for a bold start to training",
-        ),
-    },
+# A retrograde planet: "{lead}: {advice}." Mentioned every few days, not every day.
+RETRO_LEAD = {
+    "mercury": ("Mercury is retrograde in your {ordinal} house", "Retrograde Mercury stands in your {ordinal} house"),
+    "venus": ("Venus is retrograde in your {ordinal} house", "Retrograde Venus stands in your {ordinal} house"),
+    "mars": ("Mars is retrograde in your {ordinal} house", "Retrograde Mars stands in your {ordinal} house"),
+    "jupiter": ("Jupiter is retrograde in your {ordinal} house", "Retrograde Jupiter stands in your {ordinal} house"),
+    "saturn": ("Saturn is retrograde in your {ordinal} house", "Retrograde Saturn stands in your {ordinal} house"),
 }
-
-RETROGRADE = {
+RETRO_ADVICE = {
     "mercury": (
-        "Mercury is retrograde: reread messages before sending them and keep copies of documents.",
-        "Retrograde Mercury asks you not to sign anything important in a hurry and to double-check the details.",
+        "reread messages before sending them",
+        "don't sign anything important in a hurry",
+        "keep copies of your documents",
+        "double-check addresses, dates and details",
+        "go back to old ideas before looking for new ones",
     ),
     "venus": (
-        "Venus is retrograde: the past may make itself felt in relationships, so do not rush into new commitments.",
-        "Retrograde Venus is a time to work out what you truly value rather than to dive into a new romance.",
+        "the past may make itself felt in your relationships",
+        "don't rush into new commitments",
+        "work out what you truly hold dear",
+        "big purchases for beauty are better postponed",
+        "old attractions may return, so don't jump to conclusions",
     ),
     "mars": (
-        "Mars is retrograde: energy turns inward, so avoid sudden heavy exertion.",
-        "Retrograde Mars advises finishing what you started rather than picking new fights.",
+        "energy turns inward, so avoid sudden strain",
+        "finish what you started rather than pick new fights",
+        "better not to fan old quarrels",
+        "train more gently than usual",
+        "turn anger into movement, not words",
     ),
     "jupiter": (
-        "Jupiter is retrograde: growth happens from within, so review your financial goals before expanding.",
-        "Retrograde Jupiter suggests protecting what you already have rather than chasing more.",
+        "growth comes from within, so review your money goals",
+        "protect what you have rather than chase more",
+        "check the foundations before expanding",
+        "old opportunities may come back in a new form",
+        "leave a margin when you make promises",
     ),
     "saturn": (
-        "Saturn is retrograde: old obligations need attention, so tie up loose ends.",
-        "Retrograde Saturn tests earlier decisions: rework them before moving on.",
+        "old commitments need attention",
+        "tie up loose ends before moving on",
+        "earlier decisions are being tested",
+        "rework what was done in a hurry",
+        "discipline matters more than speed now",
     ),
 }
 
 TIP = {
     1: (
-        "Start the morning with whatever makes you feel like yourself: favourite music, a walk, coffee in quiet.",
-        "Refresh something in your look or wardrobe: it will lift your mood.",
-        "Write down one wish for today and grant it to yourself.",
+        "Start the morning with whatever makes you feel like yourself: music, a walk, coffee in quiet",
+        "Refresh something in your look or wardrobe",
+        "Write down one wish for today and grant it to yourself",
     ),
     2: (
-        "Check your subscriptions and automatic payments, and cancel one you do not need.",
-        "Put aside a small sum, even a symbolic one.",
-        "Buy one good-quality thing instead of several random ones.",
+        "Check your subscriptions and cancel one you don't need",
+        "Put aside a small sum, even a symbolic one",
+        "Buy one good thing instead of several random ones",
     ),
     3: (
-        "Message someone you have been thinking about.",
-        "Read ten pages of a good book.",
-        "Take a new route on your walk: fresh thoughts come on the way.",
+        "Message someone you have been thinking about",
+        "Read ten pages of a good book",
+        "Take a new route",
     ),
     4: (
-        "Tidy one corner of your home.",
-        "Call your parents or older relatives.",
-        "Cook dinner for your loved ones, or for yourself, but with pleasure.",
+        "Tidy one corner of your home",
+        "Call your parents or older relatives",
+        "Cook dinner for your family or for yourself",
     ),
     5: (
-        "Do something just for joy, with no purpose and no report.",
-        "Plan a meeting with someone you like.",
-        "Spend at least fifteen minutes on something creative.",
+        "Do something just for fun, with no use or report",
+        "Plan a meeting with someone you like",
+        "Spend at least fifteen minutes on something creative",
     ),
     6: (
-        "Make a list of three main tasks and add nothing more to it.",
-        "Drink an extra glass of water and do a short stretch.",
-        "Clear your desk or your inbox.",
+        "Make a list of three main tasks and add nothing more",
+        "Drink an extra glass of water and do a short stretch",
+        "Clear your desk or your inbox",
     ),
     7: (
-        "Ask your partner or a friend how you can help.",
-        "Before arguing, restate the other person's view in your own words.",
-        "Put an important agreement in writing.",
+        "Ask a partner or friend how you can help",
+        "Before arguing, restate the other person's view in your own words",
+        "Put an important agreement in writing",
     ),
     8: (
-        "Let go of one old grudge or one thing you do not need.",
-        "Check the paperwork on shared money.",
-        "Trust your intuition in one small decision.",
+        "Let go of one old grudge or one thing you don't need",
+        "Check the paperwork on shared money",
+        "Trust your gut in one small decision",
     ),
     9: (
-        "Learn something new: a lecture, an article, a language lesson.",
-        "Sketch a plan for a future trip, even if it is only a dream for now.",
-        "Look at a familiar task through a beginner's eyes.",
+        "Learn something new: a lecture, an article, a language lesson",
+        "Sketch a plan for a future trip, even if it is only a dream for now",
+        "Look at a familiar task through a beginner's eyes",
     ),
     10: (
-        "Take one step towards a big goal and mark it.",
-        "Write a short list of your achievements: it will come in handy.",
-        "Dress a little more formally than usual: it adds confidence.",
+        "Take one step towards a big goal",
+        "Jot down a short list of your achievements",
+        "Dress a little more formally than usual",
     ),
     11: (
-        "Meet friends or write to the group chat.",
-        "Offer help with a shared cause.",
-        "Write down three dreams for the coming year.",
+        "See friends or write in the group chat",
+        "Offer help with a shared project",
+        "Write down three dreams for the coming year",
     ),
     12: (
-        "Set aside an hour of quiet without your phone.",
-        "Go to bed half an hour earlier.",
-        "Finish one task that has been hanging over you.",
+        "Set aside an hour of quiet without your phone",
+        "Go to bed half an hour earlier",
+        "Finish one task that has been hanging over you",
     ),
 }
+# The ending of the tip, fitting any tip: "{tip}, {closer}."
+TIP_CLOSER = (
+    "and in the evening notice what has changed",
+    "and make it a small ritual of the day",
+    "without hurry or a sense of duty",
+    "and don't put it off until tomorrow",
+    "even if the day turns out busy",
+    "it is easier than it seems",
+    "and give yourself credit for it",
+    "and see how it lifts your mood",
+    "a small step, but one in your favour",
+    "and let it be a pleasure",
+)
 
-# Health by the Moon's phase, when no other fact speaks to the section.
-PHASE_HEALTH = {
-    "new": (
-        "Your energy is lower than usual today: do not schedule heavy exertion.",
-        "A good moment to start a healthy habit, at a gentle pace.",
-    ),
-    "waxing": (
-        "This is a good time to get into shape: new exercise comes more easily.",
-        "Your body responds well to movement: add a little activity.",
-    ),
-    "full": (
-        "Sleep can be restless around the full moon: skip heavy food and screens in the evening.",
-        "Emotions are running high: drink more water and do not overstrain yourself.",
-    ),
-    "waning": (
-        "The body lets go of excess more easily now: a good day for light meals.",
-        "This is a time for recovery rather than records.",
-    ),
-}
-
-TRANSIT_FACT = "Today {planet} forms {target}"
-TRANSIT_FACT_CONJUNCTION = "Today {planet} is conjunct {natal}"
+TRANSIT_FACTS = (
+    "Today {planet} forms {target}",
+    "{Planet} makes {target}",
+    "In your chart today {planet} casts {target}",
+    "Right now {planet} is in {target}",
+    "A key transit of the day: {planet}, {target}",
+)
+# A transit in a section: "{fact}, which {effect}."; the effect comes from the transiting planet's PLANET_EFFECT.
+TRANSIT_WITH_MEANING = "{fact} — {meaning}."
+TRANSIT_WITH_EFFECT = "{fact}, which {effect}."
 TRANSIT_PEAK = ", exact at {time}"
-TRANSIT_HOUSE = "It plays out in your {ordinal} house: {topic}."
-TRANSIT_EFFECT = "This transit {effect}."
+TRANSIT_HOUSE = (
+    "It plays out in your {ordinal} house: {topic}.",
+    "The stage is your {ordinal} house: {topic}.",
+    "The transiting planet stands in your {ordinal} house, so {topic} are touched.",
+)
 TRANSIT_MEANING = {
     "sun": {
         "soft": (
@@ -659,5 +676,4 @@ NATAL_AREA = {
     "asc": "how you come across and how others see you",
     "mc": "career, vocation and reputation",
 }
-AREA = "In focus: {area}."
-SKY_LINE = "The Moon is {moon_in} today; phase: {phase}."
+AREA = ("In focus: {area}.", "What it touches: {area}.", "It concerns something central to you: {area}.")

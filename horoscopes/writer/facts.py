@@ -8,7 +8,7 @@ from horoscopes.astro.chart import Chart
 from horoscopes.astro.constants import SIGNS, sign_of
 from horoscopes.astro.sky import SkyOfDay
 from horoscopes.astro.transits import Transit
-from horoscopes.writer.daily import BANKS, house_from
+from horoscopes.writer.daily import BANKS, eclipse_kind, house_from
 from horoscopes.writer.grammar import (
     FEMININE_RU,
     NATAL_DATIVE,
@@ -48,6 +48,8 @@ _WORDS = {
         "moon": "Луна {moon_in}, фаза: {phase}, освещено {lit}% диска.",
         "house": "Для знака {sign}: Луна в {ordinal} доме от знака ({topic}); {relation}.",
         "event": "Точная фаза Луны: {phase} в {time}.",
+        "eclipse_solar": "Это солнечное затмение.",
+        "eclipse_lunar": "Это лунное затмение.",
         "moon_change": "Луна переходит {from_sign} {into_sign} в {time}.",
         "ingress": "{planet} переходит {into_sign} в {time} (для знака это {ordinal} дом).",
         "station": "{planet} {becomes} в {time}.",
@@ -73,6 +75,8 @@ _WORDS = {
         "moon": "The Moon is {moon_in}, phase: {phase}, {lit}% illuminated.",
         "house": "For {sign}: the Moon is in the {ordinal} house from the sign ({topic}); {relation}.",
         "event": "Exact lunar phase: {phase} at {time}.",
+        "eclipse_solar": "It is a solar eclipse.",
+        "eclipse_lunar": "It is a lunar eclipse.",
         "moon_change": "The Moon moves {from_sign} {into_sign} at {time}.",
         "ingress": "{planet} moves {into_sign} at {time} (the {ordinal} house for this sign).",
         "station": "{planet} {becomes} at {time}.",
@@ -158,9 +162,11 @@ def daily_facts(sign: str, sky: SkyOfDay, lang: str) -> str:
         ),
     ]
     if sky.lunar_event is not None:
-        lines.append(
-            words["event"].format(phase=phase_name(sky.lunar_event.kind, lang), time=f"{sky.lunar_event.local:%H:%M}")
+        event = words["event"].format(
+            phase=phase_name(sky.lunar_event.kind, lang), time=f"{sky.lunar_event.local:%H:%M}"
         )
+        eclipse = eclipse_kind(sky)
+        lines.append(f"{event} {words[f'eclipse_{eclipse}']}" if eclipse else event)
     if sky.moon_sign_change is not None:
         change = sky.moon_sign_change
         lines.append(

@@ -14,38 +14,189 @@ from horoscopes.writer.uncertain import point_signs, uncertain_of, why_lines
 PERSONAL = ("sun", "moon", "mercury", "venus", "mars")
 ASPECT_GLYPHS = {"conjunction": "☌", "sextile": "⚹", "square": "□", "trine": "△", "opposition": "☍"}
 
-# How a sign colours whatever sits in it: an adverbial phrase that fits every template below.
+# How a sign colours whatever sits in it: adverbial phrases that fit every template below. Each point in a
+# sign takes its own pair of them (STYLE_PAIRS in order, then STYLE_MORE), so a stellium never repeats a phrase.
 SIGN_STYLE = {
-    "aries": {"ru": "смело, прямо и с азартом первопроходца", "en": "boldly, directly and with a pioneer's zest"},
-    "taurus": {
-        "ru": "спокойно, надёжно и с любовью к простым радостям",
-        "en": "calmly, steadily and with a love of simple pleasures",
+    "aries": {
+        "ru": (
+            "смело",
+            "прямо",
+            "с азартом первопроходца",
+            "без долгих раздумий",
+            "энергично",
+            "с готовностью рискнуть",
+        ),
+        "en": (
+            "boldly",
+            "directly",
+            "with a pioneer's zest",
+            "without long deliberation",
+            "energetically",
+            "with a readiness to take risks",
+        ),
     },
-    "gemini": {"ru": "живо, любознательно и легко", "en": "lightly, curiously and with quick wit"},
-    "cancer": {"ru": "бережно, чутко и с заботой о своих", "en": "gently, sensitively and with care for your own"},
-    "leo": {"ru": "ярко, щедро и от всего сердца", "en": "warmly, generously and from the heart"},
+    "taurus": {
+        "ru": ("спокойно", "надёжно", "с любовью к простым радостям", "без спешки", "основательно", "с чувством вкуса"),
+        "en": (
+            "calmly",
+            "steadily",
+            "with a love of simple pleasures",
+            "unhurriedly",
+            "thoroughly",
+            "with a sense of taste",
+        ),
+    },
+    "gemini": {
+        "ru": (
+            "живо",
+            "любознательно",
+            "легко",
+            "с интересом ко всему новому",
+            "играючи",
+            "в разговоре и обмене идеями",
+        ),
+        "en": (
+            "lightly",
+            "curiously",
+            "with quick wit",
+            "with an interest in everything new",
+            "playfully",
+            "through conversation and ideas",
+        ),
+    },
+    "cancer": {
+        "ru": (
+            "бережно",
+            "чутко",
+            "с заботой о своих",
+            "по велению чувств",
+            "с памятью о прошлом",
+            "под защитой своего круга",
+        ),
+        "en": (
+            "gently",
+            "sensitively",
+            "with care for your own",
+            "led by feeling",
+            "with a memory for the past",
+            "within the safety of your circle",
+        ),
+    },
+    "leo": {
+        "ru": ("ярко", "щедро", "от всего сердца", "с достоинством", "артистично", "в центре внимания"),
+        "en": ("warmly", "generously", "from the heart", "with dignity", "with flair", "in the limelight"),
+    },
     "virgo": {
-        "ru": "вдумчиво, точно и с желанием быть полезным",
-        "en": "thoughtfully, precisely and with a wish to be useful",
+        "ru": ("вдумчиво", "точно", "с желанием быть полезным", "аккуратно", "со вниманием к деталям", "практично"),
+        "en": (
+            "thoughtfully",
+            "precisely",
+            "with a wish to be useful",
+            "carefully",
+            "with an eye for detail",
+            "practically",
+        ),
     },
     "libra": {
-        "ru": "изящно, дипломатично и в поисках равновесия",
-        "en": "gracefully, diplomatically and in search of balance",
+        "ru": (
+            "изящно",
+            "дипломатично",
+            "в поисках равновесия",
+            "с чувством меры",
+            "в паре с другими",
+            "со вкусом к красоте",
+        ),
+        "en": (
+            "gracefully",
+            "diplomatically",
+            "in search of balance",
+            "with a sense of measure",
+            "together with others",
+            "with a taste for beauty",
+        ),
     },
-    "scorpio": {"ru": "глубоко, страстно и без полумер", "en": "deeply, intensely and without half measures"},
+    "scorpio": {
+        "ru": ("страстно", "без полумер", "глубоко", "сосредоточенно", "с полной отдачей", "доверяя интуиции"),
+        "en": (
+            "intensely",
+            "without half measures",
+            "deeply",
+            "with focus",
+            "with full commitment",
+            "trusting your intuition",
+        ),
+    },
     "sagittarius": {
-        "ru": "свободно, с размахом и верой в лучшее",
-        "en": "freely, expansively and with faith in the best",
+        "ru": ("свободно", "с размахом", "с верой в лучшее", "с жаждой нового опыта", "открыто", "с юмором"),
+        "en": (
+            "freely",
+            "expansively",
+            "with faith in the best",
+            "with a thirst for experience",
+            "openly",
+            "with humour",
+        ),
     },
     "capricorn": {
-        "ru": "собранно, ответственно и с прицелом на результат",
-        "en": "purposefully, responsibly and with an eye on results",
+        "ru": (
+            "собранно",
+            "ответственно",
+            "с прицелом на результат",
+            "терпеливо",
+            "с расчётом на годы вперёд",
+            "по-деловому",
+        ),
+        "en": (
+            "purposefully",
+            "responsibly",
+            "with an eye on results",
+            "patiently",
+            "with the years ahead in mind",
+            "in a businesslike way",
+        ),
     },
     "aquarius": {
-        "ru": "независимо, неожиданно и с мыслью о будущем",
-        "en": "independently, unexpectedly and with an eye on the future",
+        "ru": (
+            "независимо",
+            "неожиданно",
+            "с мыслью о будущем",
+            "оригинально",
+            "по-своему",
+            "вместе с единомышленниками",
+        ),
+        "en": (
+            "independently",
+            "unexpectedly",
+            "thinking of the future",
+            "originally",
+            "in your own way",
+            "together with kindred spirits",
+        ),
     },
-    "pisces": {"ru": "мягко, интуитивно и с воображением", "en": "softly, intuitively and with imagination"},
+    "pisces": {
+        "ru": ("мягко", "интуитивно", "с воображением", "сочувственно", "по наитию", "с душой"),
+        "en": ("softly", "intuitively", "with imagination", "compassionately", "by instinct", "with soul"),
+    },
+}
+STYLE_PAIRS = ((0, 1), (2, 3), (4, 5))
+# A fourth and further point in one sign.
+STYLE_MORE = {
+    "ru": (
+        "в духе этого знака",
+        "по законам этого знака",
+        "так, как велит этот знак",
+        "в ключе этого знака",
+        "с характером этого знака",
+        "как подсказывает этот знак",
+    ),
+    "en": (
+        "in this sign's spirit",
+        "by the laws of this sign",
+        "the way this sign prescribes",
+        "in this sign's key",
+        "with this sign's character",
+        "as this sign suggests",
+    ),
 }
 
 POINT_TEMPLATES = {
@@ -86,12 +237,12 @@ POINT_TEMPLATES = {
         "en": "<b>Uranus {sign_in}</b>, a mark of your generation: change comes to you {style}.",
     },
     "neptune": {
-        "ru": "<b>Нептун {sign_in}</b>, черта поколения: мечты и вдохновение приходят {style}.",
-        "en": "<b>Neptune {sign_in}</b>, a mark of your generation: dreams and inspiration come {style}.",
+        "ru": "<b>Нептун {sign_in}</b>, примета поколения: мечты и вдохновение приходят {style}.",
+        "en": "<b>Neptune {sign_in}</b>, a trait of your generation: dreams and inspiration come {style}.",
     },
     "pluto": {
-        "ru": "<b>Плутон {sign_in}</b>, черта поколения: глубокие перемены проходят {style}.",
-        "en": "<b>Pluto {sign_in}</b>, a mark of your generation: deep transformations unfold {style}.",
+        "ru": "<b>Плутон {sign_in}</b>, знак поколения: большие перемены в вашей жизни идут {style}.",
+        "en": "<b>Pluto {sign_in}</b>, a hallmark of your generation: big transformations in your life unfold {style}.",
     },
     "mean_node": {
         "ru": "<b>Северный узел (средний) {sign_in}</b>: ваш путь роста — учиться жить {style}.",
@@ -113,38 +264,112 @@ HOUSE_AREAS = {
     11: {"ru": "в дружбе, командах и планах на будущее", "en": "in friendship, teams and plans for the future"},
     12: {"ru": "во внутренней жизни и уединении", "en": "in your inner life and in solitude"},
 }
-HOUSE_SENTENCE = {"ru": "Ярче всего это видно {area} ({house} дом).", "en": "It shows most {area} (house {house})."}
+# One per point, in order, so no reading says the same thing twice; a house already named gets HOUSE_AGAIN.
+HOUSE_SENTENCE = {
+    "ru": (
+        "Ярче всего это видно {area} ({house}-й дом).",
+        "Сильнее всего это проявляется {area} ({house}-й дом).",
+        "Особенно заметно это {area} ({house}-й дом).",
+        "Чаще всего это звучит {area} ({house}-й дом).",
+        "Отчётливее всего это проступает {area} ({house}-й дом).",
+    ),
+    "en": (
+        "It shows most {area} (house {house}).",
+        "It comes through most strongly {area} (house {house}).",
+        "You notice it especially {area} (house {house}).",
+        "It sounds loudest {area} (house {house}).",
+        "It stands out most clearly {area} (house {house}).",
+    ),
+}
+HOUSE_AGAIN = {
+    "ru": ("И это снова {house}-й дом.", "Это тоже сфера {house}-го дома.", "Здесь тоже работает {house}-й дом."),
+    "en": ("Again, house {house}.", "This too belongs to house {house}.", "House {house} once more."),
+}
 
 DOMAINS = {
-    "sun": {"ru": "воля", "en": "your will"},
-    "moon": {"ru": "чувства", "en": "your feelings"},
-    "mercury": {"ru": "ум", "en": "your mind"},
-    "venus": {"ru": "сердце", "en": "your heart"},
-    "mars": {"ru": "энергия", "en": "your drive"},
-    "jupiter": {"ru": "оптимизм", "en": "your optimism"},
-    "saturn": {"ru": "чувство долга", "en": "your sense of duty"},
-    "uranus": {"ru": "жажда свободы", "en": "your need for freedom"},
-    "neptune": {"ru": "воображение", "en": "your imagination"},
-    "pluto": {"ru": "внутренняя сила", "en": "your inner power"},
-    "mean_node": {"ru": "путь развития", "en": "your path of growth"},
+    "sun": {"ru": "воля", "en": "will"},
+    "moon": {"ru": "чувства", "en": "feelings"},
+    "mercury": {"ru": "ум", "en": "mind"},
+    "venus": {"ru": "сердце", "en": "heart"},
+    "mars": {"ru": "энергия", "en": "drive"},
+    "jupiter": {"ru": "оптимизм", "en": "optimism"},
+    "saturn": {"ru": "чувство долга", "en": "discipline"},
+    "uranus": {"ru": "жажда свободы", "en": "independence"},
+    "neptune": {"ru": "воображение", "en": "imagination"},
+    "pluto": {"ru": "внутренняя сила", "en": "inner power"},
+    "mean_node": {"ru": "путь развития", "en": "path of growth"},
 }
+# Several variants per aspect, each used once in a reading.
 ASPECT_PHRASES = {
-    "conjunction": {"ru": "сливаются воедино и усиливают друг друга", "en": "merge and amplify each other"},
+    "conjunction": {
+        "ru": (
+            "сливаются воедино и усиливают друг друга",
+            "действуют как одно целое",
+            "звучат в унисон, и это заметно окружающим",
+            "переплетены так тесно, что их трудно разделить",
+        ),
+        "en": (
+            "merge and amplify each other",
+            "act as one",
+            "sound in unison, and others notice it",
+            "are so intertwined they are hard to separate",
+        ),
+    },
     "sextile": {
-        "ru": "поддерживают друг друга, стоит только дать им шанс",
-        "en": "support each other whenever you give them a chance",
+        "ru": (
+            "поддерживают друг друга, стоит только дать им шанс",
+            "легко находят общий язык, если вы этому помогаете",
+            "дружат и дают вам удачные возможности",
+            "помогают друг другу при небольшом усилии с вашей стороны",
+        ),
+        "en": (
+            "support each other whenever you give them a chance",
+            "get along easily when you help a little",
+            "work as friends and open good opportunities",
+            "help each other with a little effort from you",
+        ),
     },
     "square": {
-        "ru": "спорят между собой, и это напряжение толкает вас вперёд",
-        "en": "pull against each other, and that tension drives you forward",
+        "ru": (
+            "спорят между собой, и это напряжение толкает вас вперёд",
+            "расходятся во взглядах, заставляя искать решения",
+            "сталкиваются, и в этом трении рождается ваша сила",
+            "не дают друг другу покоя, и это двигатель вашего роста",
+        ),
+        "en": (
+            "pull against each other, and that tension drives you forward",
+            "disagree and make you find solutions",
+            "clash, and your strength is born of that friction",
+            "give each other no rest, and that is the engine of your growth",
+        ),
     },
     "trine": {
-        "ru": "работают в лёгком согласии — это ваш природный дар",
-        "en": "work together with ease: a natural gift",
+        "ru": (
+            "работают в лёгком согласии — это ваш природный дар",
+            "гармонично дополняют друг друга",
+            "поддерживают друг друга без усилий",
+            "текут в одном русле, и многое даётся вам легко",
+        ),
+        "en": (
+            "work together with ease: a natural gift",
+            "complement each other harmoniously",
+            "support each other effortlessly",
+            "flow in one stream, so much comes easily to you",
+        ),
     },
     "opposition": {
-        "ru": "тянут в разные стороны и учат вас равновесию",
-        "en": "pull in opposite directions and teach you balance",
+        "ru": (
+            "тянут в разные стороны и учат вас равновесию",
+            "смотрят друг на друга с противоположных берегов, и вы учитесь их мирить",
+            "требуют баланса между двумя полюсами",
+            "уравновешивают друг друга, когда вы находите середину",
+        ),
+        "en": (
+            "pull in opposite directions and teach you balance",
+            "face each other from opposite shores, and you learn to reconcile them",
+            "call for balance between two poles",
+            "balance each other when you find the middle",
+        ),
     },
 }
 
@@ -251,29 +476,64 @@ def tightest_aspects(data: dict, limit: int = 5) -> list[dict]:
     return sorted(aspects, key=lambda a: (a["orb"], a["a"], a["b"]))[:limit]
 
 
+def _style(sign: str, occurrence: int, lang: str) -> str:
+    """The sign's colouring for its n-th point in a reading: a pair of phrases no earlier point used."""
+    phrases = SIGN_STYLE[sign][lang if lang in ("ru", "en") else "en"]
+    if occurrence >= len(STYLE_PAIRS):
+        more = STYLE_MORE[lang if lang in ("ru", "en") else "en"]
+        return more[(occurrence - len(STYLE_PAIRS)) % len(more)]
+    first, second = STYLE_PAIRS[occurrence]
+    return f"{phrases[first]} {'и' if lang == 'ru' else 'and'} {phrases[second]}"
+
+
 def interpretation_offline(data: dict, lang: str) -> str:
-    """A full interpretation from the chart's facts alone: points by sign and house, then the tightest aspects."""
+    """A full interpretation from the chart's facts alone: points by sign and house, then the tightest aspects.
+
+    No phrase comes twice: planets sharing a sign get different colourings, house sentences and aspect
+    phrases each have several forms used in turn.
+    """
     lang = lang if lang in ("ru", "en") else "en"
     points = _points(data)
     paragraphs = [str(INTERPRETATION_HEADING)]
+    in_sign: dict[str, int] = {}
+    houses_named: list[int] = []
+    agains = 0
     # The big three first, then the rest in the usual order.
     uncertain = uncertain_of(data)
     for point in ("sun", "moon", "asc", *PLANETS[2:]):
         if point not in points or point in uncertain:
             continue
         position = points[point]
+        sign = position["sign"]
+        occurrence = in_sign.get(sign, 0)
+        in_sign[sign] = occurrence + 1
         text = POINT_TEMPLATES[point][lang].format(
-            sign_in=_pick(SIGN_NAMES_IN, position["sign"], lang), style=_pick(SIGN_STYLE, position["sign"], lang)
+            sign_in=_pick(SIGN_NAMES_IN, sign, lang), style=_style(sign, occurrence, lang)
         )
         house = position.get("house")
         if house and point in PERSONAL:
-            text += " " + HOUSE_SENTENCE[lang].format(area=HOUSE_AREAS[house][lang], house=house)
+            if house in houses_named:
+                again = HOUSE_AGAIN[lang]
+                text += " " + again[agains % len(again)].format(house=house)
+                agains += 1
+            else:
+                templates = HOUSE_SENTENCE[lang]
+                text += " " + templates[len(set(houses_named)) % len(templates)].format(
+                    area=HOUSE_AREAS[house][lang], house=house
+                )
+            houses_named.append(house)
         paragraphs.append(text)
+    kinds_used: dict[str, int] = {}
     for aspect in tightest_aspects(data, limit=4):
-        a, b = aspect["a"], aspect["b"]
-        pair = f"{name(POINT_NAMES, a, lang)} {ASPECT_GLYPHS[aspect['kind']]} {name(POINT_NAMES, b, lang)}"
+        a, b, kind = aspect["a"], aspect["b"], aspect["kind"]
+        pair = f"{name(POINT_NAMES, a, lang)} {ASPECT_GLYPHS[kind]} {name(POINT_NAMES, b, lang)}"
         domains = f"{_pick(DOMAINS, a, lang)} {'и' if lang == 'ru' else 'and'} {_pick(DOMAINS, b, lang)}"
-        paragraphs.append(f"<b>{pair}</b>: {_cap(domains)} {_pick(ASPECT_PHRASES, aspect['kind'], lang)}.")
+        if lang == "en":
+            domains = f"your {domains}"
+        phrases = ASPECT_PHRASES[kind][lang]
+        phrase = phrases[kinds_used.get(kind, 0) % len(phrases)]
+        kinds_used[kind] = kinds_used.get(kind, 0) + 1
+        paragraphs.append(f"<b>{pair}</b>: {_cap(domains)} {phrase}.")
     paragraphs.extend(chart_notes(data, lang))
     paragraphs.append(f"<i>{CLOSING}</i>")
     return "\n\n".join(paragraphs)

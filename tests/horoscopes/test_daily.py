@@ -114,7 +114,7 @@ def test_an_llm_that_times_out_leads_to_the_offline_text(llm, settings):
     horoscope = services.daily_generate(sign="virgo", day=DAY, language="en")
 
     assert horoscope.source == TextSource.OFFLINE
-    assert "Moon in Sagittarius" in horoscope.overview
+    assert "Moon is in Sagittarius" in horoscope.overview or "Moon in Sagittarius" in horoscope.overview
 
 
 def test_a_section_in_the_wrong_language_or_missing_is_retried(llm):
@@ -273,7 +273,7 @@ def test_personal_horoscope_offline_without_birth_time_or_place():
     ready = services.personal_generate(personal_id=horoscope.pk)
 
     assert ready.source == TextSource.OFFLINE
-    assert ready.overview.startswith("Today ") and all(getattr(ready, name) for name in SECTIONS)
+    assert "your natal" in ready.overview and all(getattr(ready, name) for name in SECTIONS)
 
 
 def test_a_stuck_personal_request_is_started_again():

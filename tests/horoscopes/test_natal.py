@@ -91,7 +91,7 @@ def test_summary_and_interpretation_read_in_the_users_language(language):
         text = natal_writer.interpretation_offline(chart.data, language)
 
     expected = {
-        "ru": ("☉ Солнце в Тельце · ☽ Луна в Козероге · ↑ Асцендент в Деве", "Солнце в Тельце</b>", "9 дом"),
+        "ru": ("☉ Солнце в Тельце · ☽ Луна в Козероге · ↑ Асцендент в Деве", "Солнце в Тельце</b>", "9-й дом"),
         "en": ("☉ Sun in Taurus · ☽ Moon in Capricorn · ↑ Ascendant in Virgo", "Sun in Taurus</b>", "house 9"),
     }[language]
     assert expected[0] in free
@@ -100,7 +100,7 @@ def test_summary_and_interpretation_read_in_the_users_language(language):
     assert expected[1] in text and expected[2] in text
     assert text.count("\n\n") >= 10
     other = "en" if language == "ru" else "ru"
-    assert natal_writer.SIGN_STYLE["taurus"][other] not in text
+    assert not any(phrase in text for phrase in natal_writer.SIGN_STYLE["taurus"][other])
 
 
 def test_interpretation_is_stored_once_per_language():

@@ -64,11 +64,13 @@ def test_grounded_in_the_sky_moon_house_and_angle():
     the_sky = sky(day)
     assert the_sky.moon_sign == "sagittarius"
     leo = write_daily("leo", the_sky, "ru")
-    assert "Луна в Стрельце проходит ваш пятый дом" in leo["overview"] or "в вашем пятом доме" in leo["overview"]
+    assert "Луна в Стрельце" in leo["overview"]
+    assert "пятый дом" in leo["overview"] or "пятом доме" in leo["overview"]
     assert house_from("leo", "sagittarius") == 5 and moon_tone("leo", "sagittarius") == "harmony"
     assert moon_tone("virgo", "sagittarius") == "tension" and moon_tone("sagittarius", "sagittarius") == "same"
     english = write_daily("gemini", the_sky, "en")
-    assert "Moon in Sagittarius" in english["overview"] and "seventh house" in english["overview"]
+    assert "Moon" in english["overview"] and "in Sagittarius" in english["overview"]
+    assert "seventh house" in english["overview"]
 
 
 def test_exact_aspects_of_the_day_are_named_in_the_sections_they_concern():
@@ -91,9 +93,12 @@ def test_ingresses_and_stations_make_the_overview():
 
 
 def test_mercury_retrograde_is_mentioned_only_while_it_lasts():
-    the_sky = sky(date(2025, 11, 22))
-    assert "mercury" in the_sky.retrograde
-    assert "Mercury" in write_daily("leo", the_sky, "en")["work"]
+    days = [date(2025, 11, 20) + timedelta(days=n) for n in range(3)]
+    assert all("mercury" in sky(day).retrograde for day in days)
+    # Named every few days (different days for different signs), with the house it stands in for the sign.
+    for sign in SIGNS:
+        works = [write_daily(sign, sky(day), "en")["work"] for day in days]
+        assert any("etrograde Mercury" in work or "Mercury is retrograde" in work for work in works), sign
     direct_day = next(d for d in (START + timedelta(days=n) for n in range(365)) if "mercury" not in sky(d).retrograde)
     for sign in SIGNS:
         assert "retrograde Mercury" not in write_daily(sign, sky(direct_day), "en")["work"]
@@ -134,8 +139,6 @@ def test_personal_horoscope_speaks_of_the_days_transits(natal, lang: str):
         for text in sections.values():
             shown, _ = parse_html(text)
             assert shown and "{" not in shown and bool(CYRILLIC.search(shown)) == (lang == "ru")
-        word = "Сегодня" if lang == "ru" else "Today"
-        assert sections["overview"].startswith(word)
         from horoscopes.names import POINT_NAMES, name
 
         top = next(t for t in found if t.transiting != "mean_node" and t.natal != "mean_node")
