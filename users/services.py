@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, router, transaction
@@ -50,8 +50,12 @@ def language_guess(language_code: str | None) -> str:
     return Language.EN if (language_code or "").lower().startswith("en") else Language.RU
 
 
-def user_touch(*, profile: TelegramProfile) -> TelegramUser:
-    """Find or create the user behind an update, refreshing what Telegram last reported."""
+@overload
+def user_touch(*, profile: TelegramProfile) -> TelegramUser: ...
+@overload
+def user_touch(*, profile: TelegramProfile, create: bool) -> TelegramUser | None: ...
+def user_touch(*, profile: TelegramProfile, create: bool = True) -> TelegramUser | None:
+    """Find (or, unless `create` is off, create) the user behind an update, refreshing what Telegram reported."""
     now = timezone.now()
     fields = {
         "username": (profile.username or "")[:64],
@@ -59,6 +63,8 @@ def user_touch(*, profile: TelegramProfile) -> TelegramUser:
         "last_name": (profile.last_name or "")[:128],
     }
     user = TelegramUser.objects.filter(telegram_id=profile.telegram_id).first()
+    if user is None and not create:
+        return None
     if user is None:
         user, created = TelegramUser.objects.get_or_create(
             telegram_id=profile.telegram_id,

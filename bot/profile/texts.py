@@ -142,6 +142,7 @@ PROFILE_MISSING = _("Add your birth time and place to get an exact natal chart."
 PROFILE_MISSING_DATE = _("Add your birth date to get horoscopes for your sign.")
 
 INVITE = _("🤝 Invite your friends to Astrobot: send them this link.\n\n{link}\n\n{joined}")
+INVITE_NOBODY_YET = _("Nobody has joined through your link yet.")
 INVITE_NO_LINK = _("🤝 Your friends can join with this command: <code>/start {payload}</code>\n\n{joined}")
 
 

@@ -279,7 +279,8 @@ def test_invite_link_and_count(bot_settings):
     [invite] = maria.press("Пригласить друзей")
     code = maria.user.invite_code
     assert f"https://t.me/astrobot_fake_bot?start=ref_{code}" in invite
-    assert "пришли 0 друзей" in invite
+    assert "По вашей ссылке пока никто не пришёл." in invite
+    assert " 0 " not in invite
     assert str(maria.chat_id) not in invite
 
     friend = Dialog(bot_settings, chat_id=7_100_000_099, first_name="Пётр")
