@@ -65,7 +65,9 @@ async def my_data_send(update: Update, context: BotContext) -> None:
     body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
     name = f"astrobot-my-data-{user_local_date(user).isoformat()}.json"
     await update.effective_chat.send_document(
-        InputFile(body, filename=name), caption=f"{t.MY_DATA_CAPTION}\n\n{consent_text(user, context.language)}", disable_content_type_detection=True
+        InputFile(body, filename=name),
+        caption=f"{t.MY_DATA_CAPTION}\n\n{consent_text(user, context.language)}",
+        disable_content_type_detection=True,
     )
 
 

@@ -41,7 +41,7 @@ def test_profile_card_shows_everything_stored(bot_settings):
     assert "👤 <b>Ваш профиль</b>" in card
     assert "Дата рождения: 15.03.1990 · ♓ Рыбы" in card
     assert "Время рождения: 14:30" in card
-    assert "Место рождения: Москва, RU" in card
+    assert "Место рождения: Москва, Россия" in card
     assert "Часовой пояс: Москва (UTC+03:00)" in card
     assert "каждый день в 09:00" in card
     assert "Язык: Русский" in card
