@@ -8,13 +8,14 @@ from django.conf import settings
 from django.utils import translation
 from telegram import ChatMember, Message, Update
 from telegram.error import RetryAfter, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from bot.menu import texts
 from bot.services import update_fail
 from bot.throttle import retry_after_seconds
 from users.models import TelegramUser
-from users.services import TelegramProfile, language_guess, user_mark_blocked, user_touch
+from users.services import TelegramProfile, language_guess, user_mark_blocked, user_touch, user_touch_known
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,17 @@ async def user_load(update: Update, context: BotContext) -> None:
             last_name=tg_user.last_name or "",
             language_code=tg_user.language_code or "",
         )
-        context.db_user = await sync_to_async(user_touch)(profile=profile)
+        # A button belongs to a conversation with someone we know: pressed after /delete_me (or by anyone we
+        # have no row for) it must not bring an erased person back.
+        query = update.callback_query
+        if query is None:
+            context.db_user = await sync_to_async(user_touch)(profile=profile)
+        else:
+            context.db_user = await sync_to_async(user_touch_known)(profile=profile)
+            if context.db_user is None:
+                translation.activate(language_guess(tg_user.language_code))
+                await query.answer(str(texts.BUTTON_NO_USER), show_alert=True)
+                raise ApplicationHandlerStop
     translation.activate(context.language)
 
 

@@ -75,13 +75,20 @@ def _table(chart: Chart) -> str:
     return "\n".join(lines)
 
 
-def render_wheel(chart: Chart, *, size: int = 1280, lang: str = "en") -> bytes:
-    """PNG bytes of the chart wheel with its caption (house system, or no birth time) in a language."""
+def render_wheel(chart: Chart, *, size: int = 1280, lang: str = "en", moment: str = "", place: str = "") -> bytes:
+    """PNG bytes of the chart wheel with its caption (house system, or no birth time) in a language; `moment`
+    and `place` are the local birth time and the place's name (UTC and coordinates when not given)."""
     with translation.override(lang):
         system = str(HOUSE_SYSTEM_NAMES[chart.house_system]) if chart.house_system else ""
         if system and chart.polar_fallback:
             system = f"{system} ({POLAR_SHORT})"
         node = f"{PLANET_GLYPHS['mean_node']} {POINT_NAMES['mean_node']}"
         return wheel.render_wheel(
-            chart, size=size, no_time_note=str(NO_TIME_SHORT), house_system_label=system, node_label=node
+            chart,
+            size=size,
+            no_time_note=str(NO_TIME_SHORT),
+            house_system_label=system,
+            node_label=node,
+            moment_label=moment,
+            place_label=place,
         )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from users.birth import signs_uncertain
 from users.models import TelegramUser
 from users.places import Place, get_index
-from users.places.text import fold
+from users.places.countries import country_name
 
 # The order in which birth data is asked for.
 
@@ -81,13 +81,9 @@ def user_birthplace_name(user: TelegramUser, lang: str) -> str:
     """The birthplace as the user will recognise it, in their language when the gazetteer knows the place."""
     place = user_birthplace(user)
     if place is None:
-        return ", ".join(part for part in (user.birth_place, user.birth_region, user.birth_country) if part)
-    parts = [place.name(lang)]
-    region = place.region(lang)
-    if region and fold(region) != fold(parts[0]):
-        parts.append(region)
-    parts.append(place.country)
-    return ", ".join(parts)
+        country = country_name(user.birth_country, lang)
+        return ", ".join(part for part in (user.birth_place, user.birth_region, country) if part)
+    return place.title(lang)
 
 
 def user_by_id(*, user_id: int) -> TelegramUser:

@@ -50,22 +50,40 @@ def language_guess(language_code: str | None) -> str:
     return Language.EN if (language_code or "").lower().startswith("en") else Language.RU
 
 
-def user_touch(*, profile: TelegramProfile) -> TelegramUser:
-    """Find or create the user behind an update, refreshing what Telegram last reported."""
-    now = timezone.now()
-    fields = {
+def _profile_fields(profile: TelegramProfile) -> dict[str, str]:
+    return {
         "username": (profile.username or "")[:64],
         "first_name": (profile.first_name or "")[:128],
         "last_name": (profile.last_name or "")[:128],
     }
+
+
+def user_touch(*, profile: TelegramProfile) -> TelegramUser:
+    """Find or create the user behind an update, refreshing what Telegram last reported."""
+    user = user_touch_known(profile=profile)
+    if user is not None:
+        return user
+    user, created = TelegramUser.objects.get_or_create(
+        telegram_id=profile.telegram_id,
+        defaults={
+            **_profile_fields(profile),
+            "language": language_guess(profile.language_code),
+            "first_seen_at": timezone.now(),
+        },
+    )
+    return user if created else _user_refresh(user, profile)
+
+
+def user_touch_known(*, profile: TelegramProfile) -> TelegramUser | None:
+    """The user behind an update when we know them (refreshed as user_touch does), None otherwise: a button
+    pressed after /delete_me must not bring the person back."""
     user = TelegramUser.objects.filter(telegram_id=profile.telegram_id).first()
-    if user is None:
-        user, created = TelegramUser.objects.get_or_create(
-            telegram_id=profile.telegram_id,
-            defaults={**fields, "language": language_guess(profile.language_code), "first_seen_at": now},
-        )
-        if created:
-            return user
+    return None if user is None else _user_refresh(user, profile)
+
+
+def _user_refresh(user: TelegramUser, profile: TelegramProfile) -> TelegramUser:
+    now = timezone.now()
+    fields = _profile_fields(profile)
     changed = [name for name, value in fields.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, fields[name])

@@ -32,6 +32,7 @@ COMPATIBILITY_SOON = _(
 )
 NOT_UNDERSTOOD = _("I did not quite get that. Please use the menu below or /help.")
 BUTTON_OUTDATED = _("This button is no longer active. Here is the menu.")
+BUTTON_NO_USER = _("I keep no data of yours now, so this button changes nothing. Send /start to begin again.")
 ERROR = _("Sorry, something went wrong on my side. I have noted it; please try again in a minute.")
 
 # Feature switches and maintenance (staff turn them in the admin's Bot settings).

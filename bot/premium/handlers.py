@@ -112,7 +112,7 @@ async def terms_command(update: Update, context: BotContext) -> None:
     """/terms: the terms of use and payment (Telegram requires them of bots that take payments)."""
     card = t.TERMS_CARD if card_provider() is not None else ""
     await update.effective_message.reply_text(
-        t.TERMS.format(card=card), parse_mode=ParseMode.HTML, reply_markup=menu.main_menu()
+        f"{t.TERMS.format(card=card)}\n\n{t.TERMS_SUPPORT}", parse_mode=ParseMode.HTML, reply_markup=menu.main_menu()
     )
 
 

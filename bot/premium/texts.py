@@ -119,6 +119,10 @@ TERMS = _(
     "delete it (/delete_me); payment records are kept without your name, as accounting law requires.\n"
     "6. We may change these terms; what you have already paid for is never taken away."
 )
+TERMS_SUPPORT = _(
+    "Questions about the bot go to /support, questions about payments to /paysupport: both reach a person on "
+    "our team, who answers right here in this chat."
+)
 TERMS_CARD = _(" or by card and SBP through YooKassa")
 
 PAYSUPPORT = _(

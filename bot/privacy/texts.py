@@ -22,6 +22,9 @@ POLICY = _(
 )
 POLICY_CONTACT = _("<b>Contact:</b> {contact}")
 
+CONSENT_GIVEN = _("✅ You accepted this policy (version {version}) on {date} at {time}, your time.")
+CONSENT_NONE = _("You have not accepted this policy yet: it is offered when you start with /start.")
+
 MY_DATA_CAPTION = _("📦 Everything I store about you, as a JSON file. To erase it, send /delete_me.")
 
 DELETE_CONFIRM = _(
@@ -33,5 +36,10 @@ DELETE_PREMIUM = _("Your Premium (until {date}) ends with it.")
 DELETE_YES = _("🗑 Yes, erase everything")
 DELETE_NO = _("Keep my data")
 DELETED = _("Done: your data has been erased. If you ever want to come back, just send /start.")
-DELETE_KEPT = _("Nothing was erased.")
+DELETE_KEPT = _("You chose to keep your data: nothing was erased.")
+DELETE_DONE = _("🗑 You chose to erase your data: it is gone.")
+DELETE_STALE = _(
+    "This question was about data that has already been erased; the button changes nothing. "
+    "To erase what you have shared since, send /delete_me."
+)
 DELETE_EXPIRED = _("This confirmation has expired. Send /delete_me again if you still want to erase your data.")

@@ -336,7 +336,8 @@ async def birth_place_message(update: Update, context: BotContext) -> None:
     last = _flow_buttons(context.user.state_data or {}, "place")
     if last is not None:
         rows.append(list(last.inline_keyboard[0]))
-    example = f"{matches[0].place.name(lang)}, {matches[0].place.region(lang) or matches[0].place.country}"
+    top = matches[0].place
+    example = f"{top.name(lang)}, {top.region_shown(lang) or top.country_name(lang)}"
     await send(update, t.PLACE_CHOOSE.format(example=html.escape(example)), InlineKeyboardMarkup(rows))
 
 
@@ -351,7 +352,17 @@ def dominant_place(matches: list[PlaceMatch], typed: str = "") -> Place | None:
             m.place
             for m in matches
             if m.kind == "exact"
-            and any(key in fold(text) for text in (m.place.region_ru, m.place.region_en, m.place.country) if text)
+            and any(
+                key in fold(text)
+                for text in (
+                    m.place.region_ru,
+                    m.place.region_en,
+                    m.place.country,
+                    m.place.country_name("ru"),
+                    m.place.country_name("en"),
+                )
+                if text
+            )
         ]
         if len(in_region) == 1:
             return in_region[0]

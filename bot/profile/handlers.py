@@ -244,15 +244,20 @@ async def _language(update: Update, context: BotContext, values: list[str]) -> N
     await profile_show(update, context)
 
 
-async def _invite(update: Update, context: BotContext) -> None:
-    user = context.user
-    code = await sync_to_async(user_invite_code)(user_id=user.pk)
-    count = await sync_to_async(user_invited_count)(user)
-    joined = translation.ngettext(
+def invited_text(count: int) -> str:
+    """How many friends came through the link, for a count of at least one."""
+    return translation.ngettext(
         "%(count)d friend has joined through your link so far.",
         "%(count)d friends have joined through your link so far.",
         count,
     ) % {"count": count}
+
+
+async def _invite(update: Update, context: BotContext) -> None:
+    user = context.user
+    code = await sync_to_async(user_invite_code)(user_id=user.pk)
+    count = await sync_to_async(user_invited_count)(user)
+    joined = str(t.INVITE_NOBODY_YET) if count == 0 else invited_text(count)
     payload = f"{INVITE_PREFIX}{code}"
     try:
         link = f"https://t.me/{context.bot.username}?start={payload}"

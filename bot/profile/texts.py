@@ -70,11 +70,11 @@ ASK_PLACE = _(
     "or send a location pin (📎 → Location)."
 )
 PLACE_NOT_FOUND = _(
-    "I could not find «{query}». Please check the spelling, try the nearest larger town, or send a location pin."
+    "I could not find “{query}”. Please check the spelling, try the nearest larger town, or send a location pin."
 )
 PLACE_CHOOSE = _(
     "There are several places with that name. Which one is yours?\n"
-    "If yours is not here, type the name with its region, for example «{example}»."
+    "If yours is not here, type the name with its region, for example “{example}”."
 )
 PLACE_SAVED = _("📍 Birthplace: <b>{place}</b>, {offset} on that date.")
 PLACE_SAVED_NO_DATE = _("📍 Birthplace: <b>{place}</b>.")
@@ -103,10 +103,10 @@ CANCELLED = _("Cancelled, nothing was changed.")
 # --- Current time zone ----------------------------------------------------------------------------------
 ASK_TZ = _(
     "🌍 Which city do you live in now? I only need it for the time zone of your notifications.\n"
-    "Type the city, send a location pin, or an offset such as <b>UTC+5</b> or <b>МСК+2</b>."
+    "Type the city, send a location pin, or an offset such as <b>UTC+5</b>."
 )
 TZ_NOT_FOUND = _(
-    "I could not find «{query}». Try a larger city nearby, an offset such as UTC+5, or send a location pin."
+    "I could not find “{query}”. Try a larger city nearby, an offset such as UTC+5, or send a location pin."
 )
 TZ_BAD_OFFSET = _("Offsets go from UTC−12 to UTC+14 in whole hours; for any other offset please type your city.")
 TZ_CHOOSE = _("Which one do you mean?")
@@ -142,6 +142,7 @@ PROFILE_MISSING = _("Add your birth time and place to get an exact natal chart."
 PROFILE_MISSING_DATE = _("Add your birth date to get horoscopes for your sign.")
 
 INVITE = _("🤝 Invite your friends to Astrobot: send them this link.\n\n{link}\n\n{joined}")
+INVITE_NOBODY_YET = _("Nobody has joined through your link yet.")
 INVITE_NO_LINK = _("🤝 Your friends can join with this command: <code>/start {payload}</code>\n\n{joined}")
 
 

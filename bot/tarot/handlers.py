@@ -40,6 +40,7 @@ from horoscopes.tarot.selectors import (
     tarot_history_page,
     tarot_image_file_id,
     tarot_image_key,
+    tarot_interpretation_in,
     tarot_local_date,
     tarot_picture_versions,
     tarot_reading_for_user,
@@ -126,8 +127,8 @@ def reading_caption(reading: TarotReading, deck: dict[str, Card], *, lang: str, 
     return caption
 
 
-def day_caption(reading: TarotReading, card: Card, *, lang: str) -> tuple[str, str]:
-    """The card of the day as (photo caption, text that did not fit in the caption)."""
+def day_caption(reading: TarotReading, card: Card, *, lang: str, today: bool = True) -> tuple[str, str]:
+    """The card of the day as (photo caption, text that did not fit in the caption); an old one says so."""
     [drawn] = drawn_cards(reading)
     keywords = ", ".join(card.keyword_list(reversed=drawn.reversed, lang=lang))
     head = (
@@ -138,7 +139,7 @@ def day_caption(reading: TarotReading, card: Card, *, lang: str) -> tuple[str, s
         _e(card.meaning(reversed=drawn.reversed, area="general", lang=lang)),
         texts.DAY_LOVE.format(text=_e(card.meaning(reversed=drawn.reversed, area="love", lang=lang))),
         texts.DAY_WORK.format(text=_e(card.meaning(reversed=drawn.reversed, area="work", lang=lang))),
-        str(texts.DAY_FOOTER),
+        str(texts.DAY_FOOTER) if today else texts.DAY_FOOTER_PAST.format(date=_e(texts.day_month(reading.local_date))),
     ]
     caption = head
     rest: list[str] = []
@@ -188,7 +189,12 @@ async def _send_picture(
 
 
 async def _send_day_card(
-    message: Message, reading: TarotReading, *, lang: str, reply_markup: InlineKeyboardMarkup | None
+    message: Message,
+    reading: TarotReading,
+    *,
+    lang: str,
+    reply_markup: InlineKeyboardMarkup | None,
+    today: bool = True,
 ) -> None:
     """The card of the day: one of 156 pictures per language, each uploaded once and then sent by file id."""
     cards = drawn_cards(reading)
@@ -197,7 +203,7 @@ async def _send_day_card(
     versions = await sync_to_async(tarot_picture_versions)(keys)
     image_key = tarot_image_key(kind="day", cards=cards, lang=lang, versions=versions)
     file_id = await sync_to_async(tarot_image_file_id)(image_key)
-    caption, rest = day_caption(reading, deck[keys[0]], lang=lang)
+    caption, rest = day_caption(reading, deck[keys[0]], lang=lang, today=today)
     sent, uploaded = await _send_picture(
         message,
         file_id=file_id,
@@ -436,7 +442,8 @@ async def tarot_open(update: Update, context: BotContext, reading_id: int) -> No
     lang = _lang()
     message = message_of(update)
     if reading.kind == TarotReading.Kind.DAY:
-        await _send_day_card(message, reading, lang=lang, reply_markup=None)
+        today = reading.local_date == await sync_to_async(tarot_local_date)(context.user)
+        await _send_day_card(message, reading, lang=lang, reply_markup=None, today=today)
         return
     cards = drawn_cards(reading)
     deck = await sync_to_async(tarot_deck)([card.key for card in cards])
@@ -452,8 +459,11 @@ async def tarot_open(update: Update, context: BotContext, reading_id: int) -> No
         caption=reading_caption(reading, deck, lang=lang, footer=footer),
         reply_markup=None,
     )
-    if reading.interpretation:
-        parts = split_text(reading.interpretation)
+    interpretation = await sync_to_async(tarot_interpretation_in)(reading, lang)
+    if interpretation:
+        if reading.language != lang:
+            interpretation = f"{texts.RETOLD}\n\n{interpretation}"
+        parts = split_text(interpretation)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             await message.reply_text(

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 MENU = _(
@@ -89,6 +89,10 @@ DAY_TITLE = _("🌅 <b>Card of the day</b> · {date}")
 DAY_LOVE = _("💞 <b>Love:</b> {text}")
 DAY_WORK = _("💼 <b>Work:</b> {text}")
 DAY_FOOTER = _("🔁 This card stays with you all day; tomorrow brings a new one.")
+DAY_FOOTER_PAST = _("📜 This was your card of the day on {date}; today has a card of its own.")
+RETOLD = _(
+    "🌐 <i>This reading was written in another language; here it is told again in English from the same cards.</i>"
+)
 
 HISTORY_TITLE = _("📜 <b>Your readings</b> (page {page} of {pages})\n\nTap a reading to open it again.")
 HISTORY_EMPTY = _("📜 You have no readings yet. Start with the card of the day!")
@@ -126,5 +130,7 @@ def day_month(value: date) -> str:
 
 
 def short_date(value: date) -> str:
-    """A compact date for lists: "22.11"."""
+    """A compact date for lists: "22.11" in Russian, "22 Nov" in English (the English style everywhere)."""
+    if (get_language() or "").startswith("en"):
+        return date_format(value, "j M")
     return value.strftime("%d.%m")

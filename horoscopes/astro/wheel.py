@@ -276,8 +276,18 @@ def _dot(canvas: _Canvas, longitude: float, radius: float, size: float) -> tuple
     return x - size, y - size, x + size, y + size
 
 
-def _draw_caption(canvas: _Canvas, chart: Chart, no_time_note: str, house_system_label: str, unit: float) -> None:
-    """Moment, place (or the note that the birth time is unknown) and house system in the lower corners."""
+def _draw_caption(
+    canvas: _Canvas,
+    chart: Chart,
+    no_time_note: str,
+    house_system_label: str,
+    unit: float,
+    moment_label: str = "",
+    place_label: str = "",
+) -> None:
+    """Moment, place (or the note that the birth time is unknown) and house system in the lower corners.
+
+    The reader's words win when given (local birth time, the place's name); UTC and coordinates otherwise."""
     margin = 26 * unit
     small = _font(round(19 * unit))
     lat = f"{abs(chart.lat):.2f}°{'N' if chart.lat >= 0 else 'S'}"
@@ -289,6 +299,9 @@ def _draw_caption(canvas: _Canvas, chart: Chart, no_time_note: str, house_system
         # Without a birth time the computed moment is only a placeholder, so it is not shown.
         moment = chart.utc.strftime("%Y-%m-%d")
         place = no_time_note
+    moment = moment_label or moment
+    if place_label:
+        place = place_label if chart.has_houses else f"{place_label} · {no_time_note}" if no_time_note else place_label
     bottom = canvas.size - margin
     canvas.draw.text((margin, bottom), moment, font=small, fill=INK_SOFT, anchor="ld")
     canvas.draw.text((margin, bottom - 26 * unit), place, font=small, fill=INK_SOFT, anchor="ld")
@@ -297,7 +310,14 @@ def _draw_caption(canvas: _Canvas, chart: Chart, no_time_note: str, house_system
 
 
 def render_wheel(
-    chart: Chart, *, size: int = 1280, no_time_note: str = "", house_system_label: str = "", node_label: str = ""
+    chart: Chart,
+    *,
+    size: int = 1280,
+    no_time_note: str = "",
+    house_system_label: str = "",
+    node_label: str = "",
+    moment_label: str = "",
+    place_label: str = "",
 ) -> bytes:
     """PNG bytes of the chart wheel (no houses, Asc or MC without a birth time) with the caption texts given.
 
@@ -320,7 +340,7 @@ def render_wheel(
         _draw_houses(canvas, chart, unit)
     canvas.circle(aspect_radius, INK_FAINT, 1.4 * unit)
     _draw_planets(canvas, chart, aspect_radius, unit)
-    _draw_caption(canvas, chart, no_time_note, house_system_label, unit)
+    _draw_caption(canvas, chart, no_time_note, house_system_label, unit, moment_label, place_label)
     if node_label:
         small = _font(round(19 * unit))
         margin = 26 * unit

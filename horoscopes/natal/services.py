@@ -4,7 +4,8 @@ import hashlib
 from datetime import UTC
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import dateformat, translation
+from django.utils.translation import pgettext
 
 from horoscopes.astro import Chart, compute_chart
 from horoscopes.natal.llm import interpretation_llm
@@ -12,7 +13,12 @@ from horoscopes.natal.models import NatalChart
 from horoscopes.report import render_wheel
 from horoscopes.writer import natal as natal_writer
 from users.models import TelegramUser
-from users.selectors import user_birth_data_complete, user_birth_data_missing, user_signs_uncertain
+from users.selectors import (
+    user_birth_data_complete,
+    user_birth_data_missing,
+    user_birthplace_name,
+    user_signs_uncertain,
+)
 
 DEFAULT_HOUSE_SYSTEM = "placidus"
 
@@ -86,8 +92,25 @@ def natal_chart_get(*, user_id: int, house_system: str = DEFAULT_HOUSE_SYSTEM) -
 
 
 def natal_wheel_png(*, user: TelegramUser, language: str) -> bytes:
-    """The wheel image of the user's chart (about 0.1 s: run it off the event loop)."""
-    return render_wheel(natal_compute(user), lang=language)
+    """The wheel image of the user's chart (about 0.1 s: run it off the event loop), its footer naming the
+    local birth time and the birthplace in the reader's language."""
+    return render_wheel(
+        natal_compute(user),
+        lang=language,
+        moment=natal_birth_moment(user, language),
+        place=user_birthplace_name(user, language),
+    )
+
+
+def natal_birth_moment(user: TelegramUser, language: str) -> str:
+    """ "5 Jun 1987, 07:45" / "5 июн 1987, 07:45" (the date only when the time is unknown), on the birth clock."""
+    if user.birth_date is None:
+        return ""
+    with translation.override(language):
+        day = dateformat.format(user.birth_date, pgettext("birth date", "j M Y"))
+    if user.birth_time is None:
+        return day
+    return f"{day}, {user.birth_time.hour:02d}:{user.birth_time.minute:02d}"
 
 
 def natal_wheel_remember(*, chart_id: int, language: str, file_id: str) -> None:

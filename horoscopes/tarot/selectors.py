@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from horoscopes.tarot import Card, DrawnCard, card_by_key, card_keys
+from horoscopes.tarot.interpret import interpret_offline
 from horoscopes.tarot.models import TarotCard, TarotDailyCount, TarotImage, TarotReading
 from payments.selectors import user_is_premium
 from users.bot_config import bot_config
@@ -212,3 +213,20 @@ def tarot_user_data_export(user: TelegramUser) -> tuple[str, list[dict]]:
             }
         )
     return "tarot_readings", exported
+
+
+def tarot_interpretation_in(reading: TarotReading, lang: str) -> str:
+    """The reading's interpretation in `lang`: as written, or told again from its cards by the offline reader
+    when it was written in another language (the history follows a language switch, nothing leaks)."""
+    if not reading.interpretation or reading.language == lang:
+        return reading.interpretation
+    cards = drawn_cards(reading)
+    return interpret_offline(
+        spread_key=reading.kind,
+        drawn=cards,
+        deck=tarot_deck(card.key for card in cards),
+        area=reading.area,
+        lang=lang,
+        question=reading.question,
+        seed=reading.pk,
+    )

@@ -210,10 +210,10 @@ def phase_name(phase: str, lang: str) -> str:
 
 
 def date_text(day: date, lang: str) -> str:
-    """'22 ноября' or 'November 22'."""
+    """'22 ноября' or '22 November' (day first, the one English date style of the bot)."""
     if lang == "ru":
         return f"{day.day} {_MONTHS_GENITIVE_RU[day.month - 1]}"
-    return f"{_MONTHS_EN[day.month - 1]} {day.day}"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]}"
 
 
 def weekday(day: date, lang: str) -> str:

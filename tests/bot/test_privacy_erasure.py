@@ -199,7 +199,7 @@ def test_after_delete_me_nothing_identifies_the_person(
 
     zina.send("/delete_me")
     with django_capture_on_commit_callbacks(execute=True) as queued:
-        [done] = zina.press("Да, стереть всё")
+        [_edited, done] = zina.press("Да, стереть всё")
     assert "ваши данные стёрты" in done
     assert len(queued) == 1  # stopping the subscription's renewal
     assert bot_settings.calls_to("editUserStarSubscription")[-1].params["is_canceled"] is True

@@ -330,7 +330,7 @@ def test_today_is_the_users_own_date_far_east(bot_settings, settings):
 
     [text] = dialog.send("/horoscope")
 
-    assert f"{local_today:%B} {local_today.day}" in text
+    assert f"{local_today.day} {local_today:%B}" in text
 
 
 def test_tomorrow_and_back_edit_the_message_in_place(bot_settings):
@@ -341,10 +341,10 @@ def test_tomorrow_and_back_edit_the_message_in_place(bot_settings):
     [text] = dialog.press("Tomorrow")
 
     assert dialog.history[-1].method == "editMessageText"
-    assert f"{tomorrow:%B} {tomorrow.day}" in text
+    assert f"{tomorrow.day} {tomorrow:%B}" in text
     assert next(label for label, _, _ in dialog.buttons()) == "◀️ Today"
     [back] = dialog.press("Today")
-    assert f"{timezone.localdate():%B} {timezone.localdate().day}" in back
+    assert f"{timezone.localdate().day} {timezone.localdate():%B}" in back
 
 
 def test_another_sign_then_back_to_mine(bot_settings):
@@ -364,7 +364,7 @@ def test_stale_or_forged_buttons_are_answered_and_show_today(bot_settings):
 
     [old] = dialog.press_data("hs:v:leo:20200101")
     assert "no longer current" in dialog.notices()[-1]
-    assert f"{timezone.localdate():%B} {timezone.localdate().day}" in old
+    assert f"{timezone.localdate().day} {timezone.localdate():%B}" in old
     for data in ("hs", "hs:v:nosign:20250101", "hs:v:leo:2025x", "hs:s", "hs:zz:1", "hs:m:pluto"):
         dialog.press_data(data)
     answered = [c for c in dialog.history if c.method == "answerCallbackQuery"]

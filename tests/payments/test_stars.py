@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from payments.models import Payment, PaymentStatus, Subscription
 from tests.driver import buttons, post, texts_to
+from tests.factories import TelegramUserFactory
 from tests.payments import CHAT, OTHER
 from users.models import TelegramUser
 
@@ -276,6 +277,7 @@ def test_telegram_reported_refund_is_recorded_once_and_shortens_premium(bot_sett
 
 @pytest.mark.parametrize("data", ["pay:s:999999", "pay:s:abc", "pay:zz", "pay", "pay:k", "pay:u:1:y"])
 def test_stale_or_odd_buttons_are_answered_with_the_current_plans(bot_settings, plans, data):
+    TelegramUserFactory(telegram_id=CHAT)
     [response] = post(bot_settings.make_callback_update(CHAT, 1, data))
 
     assert response.json()["result"] == "processed"

@@ -54,7 +54,7 @@ def test_new_russian_user_goes_through_onboarding_with_typos_and_nonsense(bot_se
     assert any("Ленинградская" in label for label in labels)
 
     place_saved, notify_question = anna.press("Мурманская")
-    assert "Кировск, Мурманская обл., RU" in place_saved
+    assert "Кировск, Мурманская обл., Россия" in place_saved
     assert "UTC+03:00" in place_saved
     assert "каждый день" in notify_question and "UTC+03:00" in notify_question
 
@@ -225,7 +225,7 @@ def test_a_typo_in_a_big_city_and_a_pin_for_the_time_zone(bot_settings):
     ivan.press("Не знаю")
 
     saved, _ = ivan.send("Мосвка")
-    assert "Место рождения: <b>Москва, RU</b>" in saved
+    assert "Место рождения: <b>Москва, Россия</b>" in saved
     tz_saved, notify_again = ivan.location(56.0153, 92.8932)  # Krasnoyarsk
     assert "Красноярск (UTC+07:00)" in tz_saved
     assert "В какое время?" in notify_again

@@ -129,8 +129,8 @@ def test_ambiguous_kirovsk_offers_both_russian_towns_with_regions(index: PlaceIn
         places[KIROVSK_MURMANSK].label("ru", date(1990, 3, 15)),
         places[KIROVSK_LENINGRAD].label("ru", date(1990, 3, 15)),
     }
-    assert labels == {"Кировск, Мурманская обл., RU, UTC+03:00", "Кировск, Ленинградская обл., RU, UTC+03:00"}
-    assert places[KIROVSK_MURMANSK].label("en", date(2020, 7, 1)) == "Kirovsk, Murmansk Oblast, RU, UTC+03:00"
+    assert labels == {"Кировск, Мурманская обл., Россия, UTC+03:00", "Кировск, Ленинградская обл., Россия, UTC+03:00"}
+    assert places[KIROVSK_MURMANSK].label("en", date(2020, 7, 1)) == "Kirovsk, Murmansk Oblast, Russia, UTC+03:00"
 
 
 def test_exact_matches_rank_by_population_own_names_first(index: PlaceIndex) -> None:
@@ -326,10 +326,10 @@ def test_utc_offset_follows_historical_rules(tz: str, on: date, expected: str) -
 def test_label_uses_the_offset_of_the_birth_date(index: PlaceIndex) -> None:
     samara = index.get(SAMARA)
     assert samara is not None
-    assert samara.label("ru", date(2011, 1, 15)) == "Самара, Самарская обл., RU, UTC+03:00"
-    assert samara.label("en", date(2012, 1, 15)) == "Samara, Samara Oblast, RU, UTC+04:00"
+    assert samara.label("ru", date(2011, 1, 15)) == "Самара, Самарская обл., Россия, UTC+03:00"
+    assert samara.label("en", date(2012, 1, 15)) == "Samara, Samara Oblast, Russia, UTC+04:00"
     moscow = index.get(MOSCOW)
-    assert moscow is not None and moscow.label("ru", date(2015, 1, 1)) == "Москва, RU, UTC+03:00"
+    assert moscow is not None and moscow.label("ru", date(2015, 1, 1)) == "Москва, Россия, UTC+03:00"
 
 
 def test_get_index_is_shared_across_threads() -> None:

@@ -2,7 +2,7 @@
 
 import json
 import time as clock
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -136,8 +136,9 @@ def test_delete_me_leaves_no_personal_data_anywhere(bot_settings):
 
     [confirm] = zina.send("/delete_me")
     assert "Стереть все ваши данные?" in confirm
-    [done] = zina.press("Да, стереть всё")
+    [edited, done] = zina.press("Да, стереть всё")
 
+    assert edited == "🗑 Вы решили удалить данные: они удалены."
     assert "ваши данные стёрты" in done
     assert zina.keyboard() == []
     assert not TelegramUser.objects.filter(telegram_id=CHAT).exists()
@@ -162,9 +163,10 @@ def _staff():
 
 def test_keep_my_data_and_an_expired_confirmation_erase_nothing(bot_settings):
     zina, _ = onboarded_person(bot_settings)
+    TelegramUser.objects.filter(telegram_id=CHAT).update(first_seen_at=datetime.now(UTC) - timedelta(days=30))
     zina.send("/delete_me")
 
-    assert zina.press("Оставить данные") == ["Ничего не удалено."]
+    assert zina.press("Оставить данные") == ["Вы решили сохранить данные: ничего не удалено."]
     old = int(clock.time()) - 3600
     [expired] = zina.press_data(f"pv:erase:{old}")
     assert "устарело" in expired

@@ -41,7 +41,7 @@ def test_profile_card_shows_everything_stored(bot_settings):
     assert "👤 <b>Ваш профиль</b>" in card
     assert "Дата рождения: 15.03.1990 · ♓ Рыбы" in card
     assert "Время рождения: 14:30" in card
-    assert "Место рождения: Москва, RU" in card
+    assert "Место рождения: Москва, Россия" in card
     assert "Часовой пояс: Москва (UTC+03:00)" in card
     assert "каждый день в 09:00" in card
     assert "Язык: Русский" in card
@@ -279,7 +279,8 @@ def test_invite_link_and_count(bot_settings):
     [invite] = maria.press("Пригласить друзей")
     code = maria.user.invite_code
     assert f"https://t.me/astrobot_fake_bot?start=ref_{code}" in invite
-    assert "пришли 0 друзей" in invite
+    assert "По вашей ссылке пока никто не пришёл." in invite
+    assert " 0 " not in invite
     assert str(maria.chat_id) not in invite
 
     friend = Dialog(bot_settings, chat_id=7_100_000_099, first_name="Пётр")

@@ -17,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from users.places.aliases import ALIASES
+from users.places.countries import country_name, region_name_ru
 from users.places.datafile import DATA_PATH, read_data
 from users.places.text import fold
 
@@ -75,15 +76,32 @@ class Place:
         """The first-level region (oblast, state, ...) in "ru" or "en"; may be empty."""
         return self.region_ru if lang == "ru" else self.region_en
 
-    def label(self, lang: str, on_date: date) -> str:
-        """A button label such as "Кировск, Мурманская обл., RU, UTC+03:00"."""
-        parts = [self.name(lang)]
+    def region_shown(self, lang: str) -> str:
+        """The region to show in `lang`: empty when GeoNames has no name for it in that language (a Russian
+        label never shows "Ohio")."""
         region = self.region(lang)
+        if lang == "ru" and any("a" <= ch <= "z" for ch in region.casefold()):
+            return region_name_ru(self.country, self.region_en)
+        return region
+
+    def country_name(self, lang: str) -> str:
+        """The country in "ru" or "en": "Россия", "Russia"."""
+        return country_name(self.country, lang)
+
+    def title(self, lang: str) -> str:
+        """The place as people name it, all in one language: "Кировск, Мурманская обл., Россия"."""
+        parts = [self.name(lang)]
+        region = self.region_shown(lang)
         if region and fold(region) != fold(parts[0]):
             parts.append(region)
-        parts.append(self.country)
-        parts.append(f"UTC{utc_offset(self.tz, on_date)}")
+        country = self.country_name(lang)
+        if country and fold(country) != fold(parts[0]):
+            parts.append(country)
         return ", ".join(parts)
+
+    def label(self, lang: str, on_date: date) -> str:
+        """A button label such as "Кировск, Мурманская обл., Россия, UTC+03:00"."""
+        return f"{self.title(lang)}, UTC{utc_offset(self.tz, on_date)}"
 
     def as_dict(self, lang: str, on_date: date) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -92,6 +110,7 @@ class Place:
             "name": self.name(lang),
             "region": self.region(lang),
             "country": self.country,
+            "country_name": self.country_name(lang),
             "lat": self.lat,
             "lon": self.lon,
             "tz": self.tz,
