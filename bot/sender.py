@@ -413,9 +413,10 @@ def share_renew(holder: str) -> int:
     return max(1, SendShare.objects.filter(expires_at__gt=now).count())
 
 
-def share_leave(holder: str) -> None:
-    """This sender is done: the others get its part on their next refresh."""
-    SendShare.objects.filter(holder=holder).delete()
+def share_leave(holder: str, *, window: float = 1.0) -> None:
+    """This sender is done: its row lives one more window (its last messages still count), then the others
+    get its part."""
+    SendShare.objects.filter(holder=holder).update(expires_at=timezone.now() + timedelta(seconds=window))
 
 
 # --- The batch ---------------------------------------------------------------------------------------------
@@ -634,7 +635,7 @@ class _Batch:
             if refresher is not None:
                 refresher.cancel()
                 await asyncio.gather(refresher, return_exceptions=True)
-                await sync_to_async(share_leave, thread_sensitive=True)(self.holder)
+                await sync_to_async(share_leave, thread_sensitive=True)(self.holder, window=self.pacer.window)
             await request.shutdown()
             await updates_request.shutdown()
         self.report.elapsed = time.monotonic() - started

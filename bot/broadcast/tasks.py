@@ -3,6 +3,7 @@
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -70,6 +71,7 @@ def broadcast_run(broadcast_id: int, budget: float | None = None) -> dict:
     started = time.monotonic()
     deadline = started + (budget if budget is not None else settings.BROADCAST_RUN_SECONDS)
     report = BatchReport()
+    first_sent = 0
     try:
         recipients_sending_expire(older_than=timedelta(seconds=settings.Q_CLUSTER["timeout"]))
         broadcast = Broadcast.objects.filter(pk=broadcast_id).first()
@@ -93,6 +95,7 @@ def broadcast_run(broadcast_id: int, budget: float | None = None) -> dict:
                     continue
                 result = send_one_result(message)
                 on_result(message, result.status, result.message_id)
+                first_sent += result.status == SendStatus.SENT
                 if result.photo_file_id:
                     broadcast_photo_remember(broadcast_id=broadcast_id, file_id=result.photo_file_id)
                     photo = result.photo_file_id
@@ -122,7 +125,7 @@ def broadcast_run(broadcast_id: int, budget: float | None = None) -> dict:
     finally:
         lease.release()
     return {
-        "sent": report.sent,
+        "sent": report.sent + first_sent,
         "blocked": report.blocked,
         "failed": report.failed,
         "uncertain": report.uncertain,
@@ -136,19 +139,23 @@ def broadcast_test_send(broadcast_id: int, telegram_id: int) -> list[str]:
     if broadcast is None:
         return []
     photo: bytes | str | None = broadcast.photo_file_id or (bytes(broadcast.photo) if broadcast.photo else None)
-    outcome = []
+    outgoing = []
     for variant in broadcast.variants.order_by("language"):
         with translation.override(variant.language):
             header = texts.TEST_HEADER.format(language=variant.get_language_display())
         keyboard = button_markup(broadcast=broadcast, label=variant.button_text, recipient_id=None)
-        text = f"<i>{header}</i>\n\n{variant.text}"
-        try:
-            result = send_one_result(Outgoing(telegram_id, text, reply_markup=keyboard, photo=photo))
-        except SenderNotConfigured:
-            logger.warning("No bot token: test of broadcast %s not sent", broadcast_id)
-            return outcome
-        if result.photo_file_id:
-            broadcast_photo_remember(broadcast_id=broadcast_id, file_id=result.photo_file_id)
-            photo = result.photo_file_id
-        outcome.append(f"{variant.language}: {result.status}")
-    return outcome
+        outgoing.append(Outgoing(telegram_id, f"<i>{header}</i>\n\n{variant.text}", reply_markup=keyboard))
+    outcome: list[str] = []
+    try:
+        if isinstance(photo, bytes) and outgoing:
+            # The picture is uploaded once; the other variants reuse Telegram's file id.
+            first = send_one_result(replace(outgoing.pop(0), photo=photo))
+            outcome.append(str(first.status))
+            photo = first.photo_file_id or photo
+            broadcast_photo_remember(broadcast_id=broadcast_id, file_id=first.photo_file_id or "")
+            time.sleep(settings.TELEGRAM_SEND_CHAT_INTERVAL)  # the next message goes to the same chat
+        report = send_batch([replace(message, photo=photo) for message in outgoing], keep_results=True)
+    except SenderNotConfigured:
+        logger.warning("No bot token: test of broadcast %s not sent", broadcast_id)
+        return outcome
+    return outcome + [str(result.status) for result in report.results]
