@@ -64,6 +64,7 @@ class BroadcastForm(forms.ModelForm):
 
     picture = forms.FileField(label=_("picture"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB."))
     remove_picture = forms.BooleanField(label=_("remove the picture"), required=False)
+    button_url = forms.URLField(label=_("button link"), required=False, assume_scheme="https")
     signs = forms.MultipleChoiceField(
         label=_("signs"), choices=Sign.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -243,3 +243,24 @@ def test_click_redirect_view(client, broadcast_factory):
     response = client.get(f"/b/{click_token(recipient_id=row.pk)}")
     assert response.status_code == 302 and response["Location"] == "https://example.com/sale"
     assert client.get("/b/nonsense").status_code == 404
+
+
+def test_the_dashboard_rollup_counts_deliveries_blocks_and_presses_per_day(broadcast_factory, admin_client):
+    from staff.models import DailyMetric
+    from staff.services import local_today, metrics_rollup
+
+    now = timezone.now()
+    broadcast = broadcast_factory(status=BroadcastStatus.DONE)
+    for index, status in enumerate([RecipientStatus.SENT, RecipientStatus.SENT, RecipientStatus.BLOCKED]):
+        Recipient.objects.create(
+            broadcast=broadcast, user=TelegramUserFactory(), language="ru", due_at=now, status=status, sent_at=now,
+            clicked_at=now if index == 0 else None,
+        )  # fmt: skip
+    today = local_today(now)
+
+    metrics_rollup(start=today, end=today, now=now)
+
+    values = dict(DailyMetric.objects.filter(key__startswith="broadcast_").values_list("key", "value"))
+    assert values == {"broadcast_sent": 2, "broadcast_blocked": 1, "broadcast_clicks": 1}
+    page = admin_client.get("/admin/").content.decode()
+    assert "broadcasts" in page.lower() or "рассылки" in page.lower()
