@@ -46,7 +46,7 @@ class VariantForm(forms.ModelForm):
 class VariantInline(StackedInline):
     model = BroadcastVariant
     form = VariantForm
-    extra = 1
+    extra = 2
     max_num = 2
 
     def has_change_permission(self, request: HttpRequest, obj: Broadcast | None = None) -> bool:

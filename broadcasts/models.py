@@ -13,7 +13,7 @@ class BroadcastStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
     RUNNING = "running", _("sending")
     PAUSED = "paused", _("paused")
-    DONE = "done", _("finished")
+    DONE = "done", _("complete")
     CANCELED = "canceled", _("canceled")
 
 
