@@ -221,21 +221,21 @@ def recipients_due(*, broadcast_id: int, now_fn=timezone.now, chunk: int = 100) 
 
 
 def recipient_start(*, recipient_id: int, now: datetime | None = None) -> bool:
-    """Claim one row right before its request: False when another worker took it or the broadcast stopped."""
-    running = Broadcast.objects.filter(recipients=recipient_id, status=BroadcastStatus.RUNNING).exists()
-    if not running:
-        return False
-    user_blocked = Recipient.objects.filter(pk=recipient_id, user__blocked_at__isnull=False).exists()
-    if user_blocked:
-        Recipient.objects.filter(pk=recipient_id, status=RecipientStatus.PENDING).update(
-            status=RecipientStatus.BLOCKED, sent_at=now or timezone.now(), error="blocked the bot before sending"
-        )
-        return False
-    return bool(
-        Recipient.objects.filter(pk=recipient_id, status=RecipientStatus.PENDING).update(
-            status=RecipientStatus.SENDING, started_at=now or timezone.now()
-        )
+    """Claim one row right before its request: False when another worker took it, the broadcast stopped, or
+    the user blocked the bot since it was scheduled (the row then says so)."""
+    now = now or timezone.now()
+    claimed = Recipient.objects.filter(
+        pk=recipient_id,
+        status=RecipientStatus.PENDING,
+        broadcast__status=BroadcastStatus.RUNNING,
+        user__blocked_at__isnull=True,
+    ).update(status=RecipientStatus.SENDING, started_at=now)
+    if claimed:
+        return True
+    Recipient.objects.filter(pk=recipient_id, status=RecipientStatus.PENDING, user__blocked_at__isnull=False).update(
+        status=RecipientStatus.BLOCKED, sent_at=now, error="blocked the bot before sending"
     )
+    return False
 
 
 def recipient_finish(*, recipient_id: int, status: str, message_id: int | None = None, error: str = "") -> None:

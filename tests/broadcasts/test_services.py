@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from broadcasts.models import BroadcastStatus, MissingVariant, PremiumFilter, Recipient, RecipientStatus, Timing
 from broadcasts.selectors import broadcast_audience, broadcast_audience_count, broadcast_progress, broadcasts_due
@@ -31,6 +31,12 @@ from payments.models import PaymentStatus
 from tests.factories import PaymentFactory, TelegramUserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def test_segments_combine_and_blocked_users_are_never_in_the_audience(broadcast_factory):
