@@ -790,7 +790,7 @@ class _Batch:
     @staticmethod
     async def _call(bot: Bot, message: Outgoing, part: _Part, *, paid: bool = False) -> Any:
         markup = part.reply_markup
-        extra = {"allow_paid_broadcast": True} if paid else {}
+        extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
         if part.method == "photo" and part.photo is not None:
             return await bot.send_photo(
                 message.chat_id,

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, StackedInline
 
 from broadcasts.models import Broadcast, BroadcastStatus, BroadcastVariant
-from users.models import Sign
 from broadcasts.selectors import broadcast_audience_count, broadcast_progress, staff_chat_id
 from broadcasts.services import (
     PHOTO_MAX_BYTES,
@@ -24,6 +23,7 @@ from broadcasts.services import (
     broadcast_test_send,
     variant_problems,
 )
+from users.models import Sign
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
@@ -71,7 +71,26 @@ class BroadcastForm(forms.ModelForm):
 
     class Meta:
         model = Broadcast
-        fields = "__all__"
+        fields = (
+            "title",
+            "default_language",
+            "missing_variant",
+            "button_kind",
+            "button_url",
+            "button_action",
+            "signs",
+            "language",
+            "premium",
+            "active_days",
+            "source",
+            "invited",
+            "onboarded",
+            "notifications_on",
+            "timing",
+            "send_at",
+            "local_time",
+            "paid",
+        )
 
     def clean_picture(self) -> object:
         upload = self.cleaned_data.get("picture")
@@ -95,6 +114,13 @@ class BroadcastForm(forms.ModelForm):
         if commit:
             broadcast.save()
         return broadcast
+
+
+def _staff_id(request: HttpRequest) -> int:
+    """The logged-in staff member's id (admin views only run for one)."""
+    if request.user.pk is None:
+        raise PermissionDenied
+    return int(request.user.pk)
 
 
 class TestSendForm(forms.Form):
@@ -204,7 +230,7 @@ class BroadcastAdmin(ModelAdmin):
             return self._back(broadcast)
         try:
             broadcast_test_send(
-                broadcast_id=broadcast.pk, staff_id=request.user.pk, telegram_id=form.cleaned_data["telegram_id"]
+                broadcast_id=broadcast.pk, staff_id=_staff_id(request), telegram_id=form.cleaned_data["telegram_id"]
             )
         except BroadcastError as error:
             messages.error(request, str(error))
@@ -223,7 +249,7 @@ class BroadcastAdmin(ModelAdmin):
             messages.success(request, gettext("Scheduled for %(count)s users.") % {"count": count})
         return self._back(broadcast)
 
-    def _switch(self, request: HttpRequest, object_id: str, service, done: str, refused: str) -> HttpResponse:  # noqa: ANN001
+    def _switch(self, request: HttpRequest, object_id: str, service, done: str, refused: str) -> HttpResponse:
         broadcast = self._target(request, object_id)
         if service(broadcast_id=broadcast.pk, staff_id=request.user.pk):
             messages.success(request, done)

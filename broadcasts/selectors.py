@@ -139,9 +139,7 @@ def broadcast_premium_bought(*, broadcast_id: int) -> int:
 def broadcasts_due(*, now: datetime | None = None) -> list[int]:
     """Broadcasts with recipients due now (scheduled or sending, not paused or canceled)."""
     now = now or timezone.now()
-    due = Recipient.objects.filter(
-        broadcast=OuterRef("pk"), status=RecipientStatus.PENDING, due_at__lte=now
-    )
+    due = Recipient.objects.filter(broadcast=OuterRef("pk"), status=RecipientStatus.PENDING, due_at__lte=now)
     active = Broadcast.objects.filter(status__in=[BroadcastStatus.SCHEDULED, BroadcastStatus.RUNNING])
     return list(active.filter(Exists(due)).order_by("pk").values_list("pk", flat=True))
 

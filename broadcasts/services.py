@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from broadcasts.models import (
     Broadcast,
@@ -54,11 +54,15 @@ def variant_problems(*, text: str, has_photo: bool) -> list[str]:
         return [_("Telegram would refuse this HTML: %(error)s") % {"error": error.telegram_description()}]
     length = markup.visible_length(text)
     if has_photo and length > CAPTION_LIMIT:
-        return [_("With a picture the text may have at most %(limit)s characters (it has %(length)s).") % {
-            "limit": CAPTION_LIMIT, "length": length}]
+        return [
+            _("With a picture the text may have at most %(limit)s characters (it has %(length)s).")
+            % {"limit": CAPTION_LIMIT, "length": length}
+        ]
     if length > TEXT_LIMIT:
-        return [_("The text may have at most %(limit)s characters (it has %(length)s).") % {
-            "limit": TEXT_LIMIT, "length": length}]
+        return [
+            _("The text may have at most %(limit)s characters (it has %(length)s).")
+            % {"limit": TEXT_LIMIT, "length": length}
+        ]
     return []
 
 
@@ -70,8 +74,10 @@ def broadcast_problems(broadcast: Broadcast, *, now: datetime | None = None) -> 
     if broadcast.default_language not in variants:
         problems.append(_("Write a text in the default language."))
     for variant in variants.values():
-        problems += [f"{variant.get_language_display()}: {p}" for p in variant_problems(
-            text=variant.text, has_photo=bool(broadcast.photo))]
+        problems += [
+            f"{variant.get_language_display()}: {p}"
+            for p in variant_problems(text=variant.text, has_photo=bool(broadcast.photo))
+        ]
         if broadcast.button_kind and not variant.button_text.strip():
             problems.append(_("%(language)s: the button needs a label.") % {"language": variant.get_language_display()})
     if broadcast.button_kind == ButtonKind.URL and not broadcast.button_url:
@@ -145,7 +151,9 @@ def broadcast_schedule(*, broadcast_id: int, staff_id: int | None, now: datetime
     return created
 
 
-def _set_status(*, broadcast_id: int, staff_id: int | None, allowed: set[str], to: str, message: str) -> bool:
+def _set_status(
+    *, broadcast_id: int, staff_id: int | None, allowed: set[BroadcastStatus], to: str, message: str
+) -> bool:
     with transaction.atomic():
         broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
         if broadcast.status not in allowed:
@@ -197,13 +205,11 @@ def broadcast_cancel(*, broadcast_id: int, staff_id: int | None) -> bool:
 
 def broadcast_sending(*, broadcast_id: int) -> bool:
     """Whether the broadcast may send now (scheduled or running); a scheduled one becomes running."""
-    Broadcast.objects.filter(pk=broadcast_id, status=BroadcastStatus.SCHEDULED).update(
-        status=BroadcastStatus.RUNNING
-    )
+    Broadcast.objects.filter(pk=broadcast_id, status=BroadcastStatus.SCHEDULED).update(status=BroadcastStatus.RUNNING)
     return Broadcast.objects.filter(pk=broadcast_id, status=BroadcastStatus.RUNNING).exists()
 
 
-def recipients_due(*, broadcast_id: int, now_fn=timezone.now, chunk: int = 100) -> Iterator[Recipient]:  # noqa: ANN001
+def recipients_due(*, broadcast_id: int, now_fn=timezone.now, chunk: int = 100) -> Iterator[Recipient]:
     """Pending rows due now, chunk by chunk, while the broadcast is running (a pause stops it within a chunk)."""
     last = 0
     while broadcast_sending(broadcast_id=broadcast_id):

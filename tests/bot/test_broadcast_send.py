@@ -14,7 +14,8 @@ from bot.console.fake_api import FakeBotAPI
 from bot.models import SendShare
 from bot.sender import Outgoing, send_batch
 from broadcasts.models import BroadcastStatus, Recipient, RecipientStatus, StaffChat
-from broadcasts.services import broadcast_pause, broadcast_schedule, broadcast_test_send as queue_test_send
+from broadcasts.services import broadcast_pause, broadcast_schedule
+from broadcasts.services import broadcast_test_send as queue_test_send
 from tests import driver
 from tests.broadcasts.conftest import make_broadcast
 from tests.factories import TelegramUserFactory

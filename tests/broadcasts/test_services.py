@@ -173,7 +173,9 @@ def test_a_row_is_claimed_once_and_not_while_paused(broadcast_factory):
 def test_a_row_left_sending_by_a_dead_worker_is_never_sent_again(broadcast_factory):
     TelegramUserFactory()
     broadcast = broadcast_factory(status=BroadcastStatus.RUNNING)
-    row = Recipient.objects.create(broadcast=broadcast, user=TelegramUserFactory(), language="ru", due_at=timezone.now())
+    row = Recipient.objects.create(
+        broadcast=broadcast, user=TelegramUserFactory(), language="ru", due_at=timezone.now()
+    )
     assert recipient_start(recipient_id=row.pk)
     assert recipients_sending_expire(older_than=timedelta(minutes=2)) == 0
     assert recipients_sending_expire(older_than=timedelta(minutes=2), now=timezone.now() + timedelta(minutes=3)) == 1
@@ -234,7 +236,9 @@ def test_progress_rate_eta_clicks_and_premium_within_seven_days(broadcast_factor
 
 def test_link_button_press_counts_once_and_bad_tokens_are_refused(broadcast_factory):
     broadcast = broadcast_factory(button_kind="url", button_url="https://example.com/sale")
-    row = Recipient.objects.create(broadcast=broadcast, user=TelegramUserFactory(), language="ru", due_at=timezone.now())
+    row = Recipient.objects.create(
+        broadcast=broadcast, user=TelegramUserFactory(), language="ru", due_at=timezone.now()
+    )
     token = click_token(recipient_id=row.pk)
     assert link_click(token=token) == "https://example.com/sale"
     first = Recipient.objects.get().clicked_at
@@ -245,7 +249,9 @@ def test_link_button_press_counts_once_and_bad_tokens_are_refused(broadcast_fact
 
 def test_click_redirect_view(client, broadcast_factory):
     broadcast = broadcast_factory(button_kind="url", button_url="https://example.com/sale")
-    row = Recipient.objects.create(broadcast=broadcast, user=TelegramUserFactory(), language="ru", due_at=timezone.now())
+    row = Recipient.objects.create(
+        broadcast=broadcast, user=TelegramUserFactory(), language="ru", due_at=timezone.now()
+    )
     response = client.get(f"/b/{click_token(recipient_id=row.pk)}")
     assert response.status_code == 302 and response["Location"] == "https://example.com/sale"
     assert client.get("/b/nonsense").status_code == 404

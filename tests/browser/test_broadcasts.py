@@ -41,9 +41,7 @@ def picture(tmp_path) -> str:
     return str(path)
 
 
-def test_marketing_composes_tests_schedules_pauses_resumes_and_sees_results(
-    page, staff, login, bot_settings, tmp_path
-):
+def test_marketing_composes_tests_schedules_pauses_resumes_and_sees_results(page, staff, login, bot_settings, tmp_path):
     russian = TelegramUserFactory.create_batch(2, language="ru", current_tz="Europe/Moscow")
     english = TelegramUserFactory(language="en", current_tz="Europe/Moscow")
     TelegramUserFactory(language="ru", blocked_at=timezone.now())  # never in the audience

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--staff", type=int, help="the staff user id to record in the audit log")
 
     def handle(self, *args: object, **options: object) -> None:
-        action = options["action"]
+        action = str(options["action"])
         if action == "list":
             for broadcast in Broadcast.objects.order_by("-created_at")[:50]:
                 self.stdout.write(f"{broadcast.pk}\t{broadcast.status}\t{broadcast.title}")
@@ -34,9 +34,10 @@ class Command(BaseCommand):
         broadcast_id = options["broadcast_id"]
         if not isinstance(broadcast_id, int):
             raise CommandError("Give the broadcast's id.")
-        broadcast = Broadcast.objects.filter(pk=broadcast_id).first()
-        if broadcast is None:
+        found = Broadcast.objects.filter(pk=broadcast_id).first()
+        if found is None:
             raise CommandError(f"There is no broadcast {broadcast_id}.")
+        broadcast = found
         staff = options["staff"] if isinstance(options["staff"], int) else None
         try:
             if action == "show":
