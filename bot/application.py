@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from bot import common, gate
+from bot.broadcast import handlers as broadcast
 from bot.context import ROUTES_KEY, BotContext
 from bot.horoscope import handlers as horoscope
 from bot.menu import handlers as core
@@ -39,7 +40,7 @@ ALLOWED_UPDATES = [
 ]
 
 # Feature modules, each with register() for its commands and buttons, in priority order.
-FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, support, core)
+FEATURES = (onboarding, profile, privacy, horoscope, natal, tarot, payments, support, broadcast, core)
 
 ROUTES = Routes(
     menu={

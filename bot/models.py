@@ -77,3 +77,17 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits} since {self.started_at:%H:%M:%S}"
+
+
+class SendShare(models.Model):
+    """One mass sender at work: the bot's message budget is split evenly between the live rows."""
+
+    holder = models.CharField(_("holder"), max_length=200, primary_key=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("sender share")
+        verbose_name_plural = _("sender shares")
+
+    def __str__(self) -> str:
+        return f"{self.holder} until {self.expires_at:%H:%M:%S}"

@@ -32,6 +32,8 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
     ScheduleSpec("daily horoscopes", "horoscopes.daily.tasks.daily_generate_ahead", Schedule.CRON, cron="0 6,18 * * *"),
     # Each run sends what is due and stops within PUSH_RUN_SECONDS; one run at a time (a lease).
     ScheduleSpec("daily push", "bot.horoscope.tasks.push_due", Schedule.MINUTES, minutes=1),
+    # Broadcasts with recipients due: one run each (a lease), sending within BROADCAST_RUN_SECONDS.
+    ScheduleSpec("broadcasts", "bot.broadcast.tasks.broadcasts_send_due", Schedule.MINUTES, minutes=1),
     ScheduleSpec(
         "prune push deliveries", "horoscopes.daily.tasks.push_deliveries_prune", Schedule.CRON, cron="23 4 * * *"
     ),

@@ -21,8 +21,12 @@ push) it is reported as UNCERTAIN and not sent again, so nobody gets a message t
 Long texts are split under Telegram's limits on paragraph boundaries, each part valid HTML; a photo with a
 text too long for a caption goes out as the photo, then the text.
 
-Mass senders take `SendLease` (one at a time per bot, across processes), since two batches at full speed
-would together exceed the bot's budget.
+Mass senders (the daily push, broadcasts) pass `shared=True`: each registers a `SendShare` row and paces at
+the bot's rate divided by the number of live rows, re-read every SHARE_REFRESH seconds. A newcomer waits one
+refresh and one window before its first message, so the others have slowed down by then; a sender that died
+stops counting when its row expires. Since every sender counts its own budget from answers, the sum stays
+under the rate however slow the requests are. `paid=True` sends with allow_paid_broadcast at
+TELEGRAM_PAID_BROADCAST_RATE, outside the free budget.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ from telegram import Bot, ForceReply, InlineKeyboardMarkup, ReplyKeyboardMarkup,
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.models import Lease
+from bot.models import Lease, SendShare
 from config.retry import backoff_delay
 from horoscopes import markup
 from horoscopes.markup import utf16_len
@@ -69,6 +73,10 @@ BACKOFF_SECONDS = 0.5
 MAX_RETRY_AFTER = 300.0
 # Concurrent requests of one batch: enough to fill the budget even with slow answers.
 CONCURRENCY = 12
+PAID_CONCURRENCY = 64
+# Shared budget: how often a sender re-reads how many senders there are, and how long its row lives unrenewed.
+SHARE_REFRESH = 0.5
+SHARE_TTL = 3.0
 
 
 class SendStatus(StrEnum):
@@ -159,6 +167,8 @@ def send_batch(
     rate: float | None = None,
     keep_results: bool = False,
     resend_uncertain: bool = True,
+    shared: bool = False,
+    paid: bool = False,
 ) -> BatchReport:
     """Send many messages within Telegram's limits; progress goes to `on_result` as each one finishes.
 
@@ -169,9 +179,13 @@ def send_batch(
     `on_result(message, status, message_id)` runs once per message that was attempted.
     `resend_uncertain=False`: a request Telegram may have received but never answered is not sent again;
     its status is UNCERTAIN (at most once). By default it is retried like any network error (at least once).
+    `shared=True` splits the bot's rate with the other mass senders of every process (see the module's
+    docstring); `paid=True` sends with allow_paid_broadcast at TELEGRAM_PAID_BROADCAST_RATE.
     Raises SenderNotConfigured without a usable bot token (messages not yet attempted are left alone).
     """
     config = _BotConfig.from_settings()
+    if paid:
+        rate = rate or settings.TELEGRAM_PAID_BROADCAST_RATE
     batch = _Batch(
         config=config,
         messages=iter(messages),
@@ -181,6 +195,8 @@ def send_batch(
         chat_interval=settings.TELEGRAM_SEND_CHAT_INTERVAL,
         keep_results=keep_results,
         resend_uncertain=resend_uncertain,
+        shared=shared and not paid,
+        paid=paid,
     )
     # async_to_sync rather than asyncio.run: the same fresh event loop, but callbacks marked thread-sensitive
     # come back to this thread (and its database connection and transaction) instead of a helper thread.
@@ -377,6 +393,32 @@ class SendLease:
         Lease.objects.filter(name=self.name, holder=self.holder).delete()
 
 
+# --- Shares: one bot-wide budget split between the mass senders of every process --------------------------
+
+
+def share_join(holder: str) -> int:
+    """Register a mass sender; how many are at work now (this one included). Expired rows are removed."""
+    now = timezone.now()
+    SendShare.objects.filter(expires_at__lte=now).delete()
+    SendShare.objects.update_or_create(holder=holder, defaults={"expires_at": now + timedelta(seconds=SHARE_TTL)})
+    return SendShare.objects.filter(expires_at__gt=now).count()
+
+
+def share_renew(holder: str) -> int:
+    """Keep this sender's row alive; how many senders are at work."""
+    now = timezone.now()
+    expiry = now + timedelta(seconds=SHARE_TTL)
+    if not SendShare.objects.filter(holder=holder).update(expires_at=expiry):
+        SendShare.objects.get_or_create(holder=holder, defaults={"expires_at": expiry})
+    return max(1, SendShare.objects.filter(expires_at__gt=now).count())
+
+
+def share_leave(holder: str, *, window: float = 1.0) -> None:
+    """This sender is done: its row lives one more window (its last messages still count), then the others
+    get its part."""
+    SendShare.objects.filter(holder=holder).update(expires_at=timezone.now() + timedelta(seconds=window))
+
+
 # --- The batch ---------------------------------------------------------------------------------------------
 
 
@@ -401,6 +443,7 @@ class _Pacer:
     """Per-bot and per-chat budgets, counted from answers so that request latency can never add a burst."""
 
     def __init__(self, rate: float, chat_interval: float, window: float = 1.0) -> None:
+        self.rate = rate
         self.slots = max(1, int(rate * window))
         self.window = window
         self.chat_interval = chat_interval
@@ -451,6 +494,11 @@ class _Pacer:
         if sent:
             self.answered.append(now)
             self.chat_free_at[chat_id] = now + self.chat_interval
+
+    def share(self, senders: int) -> None:
+        """Use 1/senders of the bot's rate (the other mass senders take the rest)."""
+        self.slots = max(1, int(self.rate * self.window / max(1, senders)))
+        self.spacing = self.window / self.slots / 2
 
     def pause(self, seconds: float) -> None:
         now = asyncio.get_running_loop().time()
@@ -529,8 +577,13 @@ class _Batch:
         chat_interval: float,
         keep_results: bool,
         resend_uncertain: bool = True,
+        shared: bool = False,
+        paid: bool = False,
     ) -> None:
         self.config = config
+        self.shared = shared
+        self.paid = paid
+        self.holder = f"{_this_host()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self.resend_uncertain = resend_uncertain
         self.messages = messages
         self.on_result = sync_to_async(on_result, thread_sensitive=True) if on_result else None
@@ -538,7 +591,7 @@ class _Batch:
         self.next_message = sync_to_async(_next_or_none, thread_sensitive=True)
         self.mark_blocked = sync_to_async(user_mark_blocked, thread_sensitive=True)
         self.pacer = _Pacer(rate, chat_interval)
-        self.concurrency = max(1, min(CONCURRENCY, int(rate)))
+        self.concurrency = max(1, min(PAID_CONCURRENCY if paid else CONCURRENCY, int(rate)))
         self.keep_results = keep_results
         self.report = BatchReport()
         self.blocked_chats: set[int] = set()
@@ -564,6 +617,14 @@ class _Batch:
             get_updates_request=updates_request,
         )
         queue: asyncio.Queue[Outgoing | None] = asyncio.Queue(maxsize=self.concurrency)
+        refresher: asyncio.Task | None = None
+        if self.shared:
+            senders = await sync_to_async(share_join, thread_sensitive=True)(self.holder)
+            self.pacer.share(senders)
+            if senders > 1:
+                # The others slow down on their next refresh; their last window must pass before we start.
+                await asyncio.sleep(SHARE_REFRESH + self.pacer.window)
+            refresher = asyncio.create_task(self._refresh_share())
         workers = [asyncio.create_task(self._work(bot, queue)) for _ in range(self.concurrency)]
         try:
             await self._feed(queue)
@@ -571,12 +632,25 @@ class _Batch:
             for _ in workers:
                 await queue.put(None)
             await asyncio.gather(*workers, return_exceptions=True)
+            if refresher is not None:
+                refresher.cancel()
+                await asyncio.gather(refresher, return_exceptions=True)
+                await sync_to_async(share_leave, thread_sensitive=True)(self.holder, window=self.pacer.window)
             await request.shutdown()
             await updates_request.shutdown()
         self.report.elapsed = time.monotonic() - started
         if self.failure is not None:
             raise self.failure
         return self.report
+
+    async def _refresh_share(self) -> None:
+        renew = sync_to_async(share_renew, thread_sensitive=True)
+        while True:
+            await asyncio.sleep(SHARE_REFRESH)
+            try:
+                self.pacer.share(await renew(self.holder))
+            except Exception:  # a database hiccup: keep the last share, try again next time
+                logger.warning("Could not renew the sender's share of the rate", exc_info=True)
 
     async def _feed(self, queue: asyncio.Queue[Outgoing | None]) -> None:
         while self.failure is None:
@@ -668,7 +742,7 @@ class _Batch:
                     self.pacer.release(chat_id, sent=False)
                     return None
             try:
-                sent = await self._call(bot, message, part)
+                sent = await self._call(bot, message, part, paid=self.paid)
             except RetryAfter as error:
                 self.pacer.release(chat_id)
                 self.pacer.pause(_retry_seconds(error))
@@ -714,8 +788,9 @@ class _Batch:
             return SendResult(SendStatus.SENT, sent.message_id, file_id)
 
     @staticmethod
-    async def _call(bot: Bot, message: Outgoing, part: _Part) -> Any:
+    async def _call(bot: Bot, message: Outgoing, part: _Part, *, paid: bool = False) -> Any:
         markup = part.reply_markup
+        extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
         if part.method == "photo" and part.photo is not None:
             return await bot.send_photo(
                 message.chat_id,
@@ -724,6 +799,7 @@ class _Batch:
                 parse_mode=part.parse_mode if part.text else None,
                 reply_markup=markup,
                 disable_notification=message.disable_notification,
+                **extra,
             )
         return await bot.send_message(
             message.chat_id,
@@ -731,4 +807,5 @@ class _Batch:
             parse_mode=part.parse_mode,
             reply_markup=markup,
             disable_notification=message.disable_notification,
+            **extra,
         )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "constance",
     "bot",
+    "broadcasts",
     "users",
     "horoscopes",
     "payments",
@@ -261,6 +262,8 @@ BOT_SUPPORT_CONTACT = env.str("BOT_SUPPORT_CONTACT", default="")
 # 30), and seconds between two messages to one chat (Telegram: about one a second).
 TELEGRAM_SEND_RATE = env.float("TELEGRAM_SEND_RATE", default=30.0)
 TELEGRAM_SEND_CHAT_INTERVAL = env.float("TELEGRAM_SEND_CHAT_INTERVAL", default=1.0)
+# Messages per second with allow_paid_broadcast (Telegram allows up to 1000, for Stars).
+TELEGRAM_PAID_BROADCAST_RATE = env.float("TELEGRAM_PAID_BROADCAST_RATE", default=1000.0)
 # Seconds to wait for Telegram's answer to one send. A daily push left unanswered is "uncertain", never resent.
 TELEGRAM_SEND_READ_TIMEOUT = env.float("TELEGRAM_SEND_READ_TIMEOUT", default=20.0)
 
@@ -320,6 +323,8 @@ HOROSCOPE_SKY_TZ = env.str("HOROSCOPE_SKY_TZ", default="Europe/Moscow")
 # One push run sends for at most this many seconds (below the task timeout of 120 s); the next
 # minute's run continues where it stopped.
 PUSH_RUN_SECONDS = env.int("PUSH_RUN_SECONDS", default=100)
+# A broadcast run sends for at most this long, then the next minute's run goes on (tasks must end before timeout).
+BROADCAST_RUN_SECONDS = env.int("BROADCAST_RUN_SECONDS", default=100)
 # Premium users' personal horoscopes are written this many minutes before their push time.
 PUSH_PREPARE_MINUTES = env.int("PUSH_PREPARE_MINUTES", default=60)
 # Retention, enforced by daily prune schedules (bot/schedules.py) so that tables stay bounded: push records,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bot.views import health, health_live
+from broadcasts.views import broadcast_click
 
 urlpatterns = [
     path("health", health, name="health"),
@@ -14,6 +15,7 @@ urlpatterns = [
     # The panel's language switch posts here.
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("payments.urls")),
+    path("b/<str:token>", broadcast_click, name="broadcast-click"),
 ]
 
 # Uploads (staff's tarot card pictures) in development only; in production the web server or a bucket serves

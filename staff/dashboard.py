@@ -218,6 +218,16 @@ def series_build(rows: MetricRows, plans: dict[str, str]) -> list[Series]:
             "bar",
         ),
         Series(
+            "broadcasts",
+            _("Broadcasts"),
+            [
+                Column(_("delivered"), key("broadcast_sent")),
+                Column(_("blocked the bot"), key("broadcast_blocked")),
+                Column(_("button pressed"), key("broadcast_clicks")),
+            ],
+            "bar",
+        ),
+        Series(
             "webhook",
             _("Webhook"),
             [

@@ -74,6 +74,7 @@ SECTIONS: list[dict[str, Any]] = [
                 "link": reverse_lazy("admin:index"),
                 "permission": _can("staff.view_dashboard"),
             },
+            _item(_("Broadcasts"), "campaign", "admin:broadcasts_broadcast_changelist", "view"),
         ],
     },
     {

@@ -82,6 +82,9 @@ MARKETING = Role(
         *_crud("horoscopes.pushdelivery", "view"),
         "staff.view_dashboard",
         "staff.refresh_dashboard",  # only queues an idempotent recompute
+        *_crud("broadcasts.broadcast", "view", "add", "change", "delete"),  # delete: drafts only
+        *_crud("broadcasts.broadcastvariant", "view", "add", "change", "delete"),
+        "broadcasts.send_broadcast",
     ),
 )
 

@@ -36,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.tasks import async_task
 
 from bot.models import Lease, TelegramUpdate, UpdateStatus
+from broadcasts.models import Recipient, RecipientStatus
 from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PushDelivery
 from horoscopes.llm.models import GenerationLog, GenerationStatus
 from horoscopes.tarot.models import TarotReading
@@ -162,6 +163,7 @@ USER_KEYS = (
 )
 UPDATE_KEYS = ("dau", "updates_total", "updates_failed", "webhook_p50_ms", "webhook_p99_ms")
 PUSH_KEYS = ("pushes",)
+BROADCAST_KEYS = ("broadcast_sent", "broadcast_blocked", "broadcast_clicks")
 LLM_KEYS = ("llm_cost", "llm_calls", "llm_latency_ms")
 SNAPSHOT_KEYS = ("wau", "mau")
 RETENTION_KEYS = ("cohort_size", *(f"retained_d{n}" for n in RETENTION_DAYS))
@@ -349,6 +351,20 @@ def _pushes(result: _Rollup, start: date, end: date) -> None:
         result.add(row["local_date"], "pushes", row["count"], row["status"])
 
 
+def _broadcasts(result: _Rollup, start: date, end: date) -> None:
+    since, until = day_start(start), day_start(end + timedelta(days=1))
+    rows = Recipient.objects.filter(sent_at__gte=since, sent_at__lt=until)
+    for row in _by_day(rows, "sent_at").annotate(
+        sent=Count("id", filter=Q(status=RecipientStatus.SENT)),
+        blocked=Count("id", filter=Q(status=RecipientStatus.BLOCKED)),
+    ):
+        result.add(row["day"], "broadcast_sent", row["sent"])
+        result.add(row["day"], "broadcast_blocked", row["blocked"])
+    clicks = Recipient.objects.filter(clicked_at__gte=since, clicked_at__lt=until)
+    for row in _by_day(clicks, "clicked_at").annotate(count=Count("id")):
+        result.add(row["day"], "broadcast_clicks", row["count"])
+
+
 def _updates(result: _Rollup, start: date, end: date) -> None:
     since, until = day_start(start), day_start(end + timedelta(days=1))
     updates = TelegramUpdate.objects.filter(received_at__gte=since, received_at__lt=until)
@@ -411,6 +427,8 @@ def metrics_rollup(*, start: date, end: date, now: datetime | None = None) -> in
     _subscriptions(result, start, end, now)
     _texts(result, start, end)
     result.areas.append((USER_KEYS, start, end))
+    _broadcasts(result, start, end)
+    result.areas.append((BROADCAST_KEYS, start, end))
 
     # Raw rows that are pruned: only the days they still cover.
     for keys, keep_days, compute in (

@@ -778,6 +778,7 @@ class FakeBotAPI:
         enforce_limits: bool = False,
         global_rate: float = 30.0,
         per_chat_rate: float = 1.0,
+        paid_rate: float = 1000.0,
         latency: float = 0.0,
     ) -> None:
         match = _TOKEN_RE.fullmatch(token)
@@ -791,6 +792,8 @@ class FakeBotAPI:
         self.on_call: Callable[[ApiCall], None] | None = None
         self._global_rate = global_rate
         self._per_chat_rate = per_chat_rate
+        # Messages sent with allow_paid_broadcast: a budget of their own (Telegram: up to 1000/s, for Stars).
+        self._paid_rate = paid_rate
         self._cond = threading.Condition()
         self._server = LoopbackServer(self._respond, error_reply=_telegram_error_reply)
         self._stopping = False
@@ -893,6 +896,12 @@ class FakeBotAPI:
             return self._max_rate_seen
 
     @property
+    def paid_sent(self) -> int:
+        """Messages accepted with allow_paid_broadcast (Telegram charges Stars for them)."""
+        with self._cond:
+            return self._paid_sent
+
+    @property
     def min_chat_gap_seen(self) -> float | None:
         """Shortest time between two accepted sends to the same chat (None before any repeat)."""
         with self._cond:
@@ -910,6 +919,8 @@ class FakeBotAPI:
             self._last_send_at.clear()
             self._global_limiter = _Limiter.for_rate(self._global_rate)
             self._chat_limiters.clear()
+            self._paid_limiter = _Limiter.for_rate(self._paid_rate)
+            self._paid_sent = 0
 
     # --- control ---------------------------------------------------------------------------------------
 
@@ -1158,6 +1169,8 @@ class FakeBotAPI:
         self._last_send_at: dict[int | str, float] = {}
         self._global_limiter = _Limiter.for_rate(self._global_rate)
         self._chat_limiters: dict[int | str, _Limiter] = {}
+        self._paid_limiter = _Limiter.for_rate(self._paid_rate)
+        self._paid_sent = 0
 
     def _bot_user(self) -> dict[str, Any]:
         """The bot as a User object."""
@@ -1294,11 +1307,12 @@ class FakeBotAPI:
                 if blockable and isinstance(chat_id, int) and chat_id in self._blocked:
                     raise ApiError(403, "Forbidden: bot was blocked by the user")
                 limited = chat_id if name in SEND_METHODS and isinstance(chat_id, int | str) and chat_id != "" else None
-                admitted_at = self._check_limits(limited) if limited is not None else 0.0
+                paid = bool(params.get("allow_paid_broadcast"))
+                admitted_at = self._check_limits(limited, paid=paid) if limited is not None else 0.0
                 result = handler(params, uploads)
                 if limited is not None:
                     # Only delivered messages count: a refused request (400) sends nothing.
-                    self._count_send(limited, admitted_at)
+                    self._count_send(limited, admitted_at, paid=paid)
             except ApiError as exc:
                 self._record(ApiCall(name, params, files, at, exc.status, None, exc.description))
                 if exc.status == 502:
@@ -1329,25 +1343,29 @@ class FakeBotAPI:
                     return failure
         return None
 
-    def _check_limits(self, chat_id: int | str) -> float:
+    def _check_limits(self, chat_id: int | str, *, paid: bool = False) -> float:
         """Apply the flood limits to one send (lock held): 429 when over, else the admission time."""
         now = time.monotonic()
         chat_limiter = self._chat_limiters.get(chat_id)
         if chat_limiter is None:
             chat_limiter = self._chat_limiters[chat_id] = _Limiter.for_rate(self._per_chat_rate)
         chat_wait = chat_limiter.wait(now)
-        global_wait = self._global_limiter.wait(now)
+        global_wait = (self._paid_limiter if paid else self._global_limiter).wait(now)
         if self.enforce_limits and (chat_wait > 0 or global_wait > 0):
             self._throttled += 1
             retry_after = max(1, math.ceil(max(chat_wait, global_wait)))
             raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
         return now
 
-    def _count_send(self, chat_id: int | str, now: float) -> None:
+    def _count_send(self, chat_id: int | str, now: float, *, paid: bool = False) -> None:
         """Count a delivered message in the limiters and the statistics (lock held)."""
         chat_limiter = self._chat_limiters[chat_id]
         chat_limiter.stamps.append(now)
-        self._global_limiter.stamps.append(now)
+        if paid:
+            self._paid_limiter.stamps.append(now)
+            self._paid_sent += 1
+        else:
+            self._global_limiter.stamps.append(now)
         while self._rate_window and now - self._rate_window[0] >= 1.0:
             self._rate_window.popleft()
         self._rate_window.append(now)

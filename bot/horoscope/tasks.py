@@ -121,7 +121,7 @@ def push_run(*, budget: float | None = None, now_fn: Callable[[], datetime] = ti
 
         # At most once: a push Telegram may have received without answering is not sent again (README).
         batch: BatchReport = send_batch(
-            messages(), before_send=before_send, on_result=on_result, resend_uncertain=False
+            messages(), before_send=before_send, on_result=on_result, resend_uncertain=False, shared=True
         )
         report.sent, report.blocked, report.skipped = batch.sent, batch.blocked, batch.skipped
         report.uncertain = batch.uncertain

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.models import Failure, OrmQ, Schedule, Success
 
 from bot.models import Heartbeat, TelegramUpdate, UpdateStatus
+from broadcasts.models import Broadcast
 from horoscopes.daily.models import DailyHoroscope, PersonalHoroscope, PushDelivery
 from horoscopes.llm.models import GenerationLog, Prompt
 from horoscopes.natal.models import NatalChart
@@ -72,6 +73,7 @@ def seed() -> None:
         AccessAttempt.objects.create(username=f"staff{index}", ip_address="127.0.0.1", failures_since_start=1)
         AccessLog.objects.create(username=f"staff{index}", ip_address="127.0.0.1")
         AccessFailureLog.objects.create(username=f"staff{index}", ip_address="127.0.0.1")
+        Broadcast.objects.create(title=f"broadcast {index}", created_by=staff_member)
     for offset in range(3):
         for sign in Sign.values:
             for language in ("ru", "en"):

@@ -56,7 +56,7 @@ def test_sync_is_idempotent_keeps_hand_added_permissions_and_prunes_only_when_as
 
 def test_permissions_of_apps_not_installed_yet_are_skipped_with_a_warning(monkeypatch):
     Group.objects.all().delete()
-    marketing = dataclasses.replace(roles.MARKETING, pending=("broadcasts.add_broadcast",))
+    marketing = dataclasses.replace(roles.MARKETING, pending=("campaigns.add_campaign",))
     monkeypatch.setattr(roles, "ROLES", (roles.SUPPORT, roles.CONTENT, marketing, roles.OWNER))
     monkeypatch.setattr(services, "ROLES", roles.ROLES)
     out = io.StringIO()
@@ -65,7 +65,7 @@ def test_permissions_of_apps_not_installed_yet_are_skipped_with_a_warning(monkey
 
     text = out.getvalue()
     assert "Role created: Support" in text and "Role created: Owner" in text
-    assert "Skipped broadcasts.add_broadcast" in text
+    assert "Skipped campaigns.add_campaign" in text
 
 
 def test_roles_list_shows_translated_labels(admin_client):
