@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from bot.console.fake_api import FakeBotAPI
-from tests.worker.test_support_delivery import postgres_database  # noqa: F401 - a fixture
+from tests.worker.harness import prepare, running_worker, scratch_postgres, worker_environment
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 FIRST = 7_300_000_000
 USERS = 150
 PREPARE = f"""
@@ -46,85 +42,36 @@ print(broadcasts_send_due())
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("a"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def test_a_worker_killed_mid_broadcast_and_restarted_sends_each_recipient_once(postgres_database, tmp_path):  # noqa: F811
-    url, query = postgres_database
-    with FakeBotAPI(enforce_limits=True) as fake:
-        env = {
-            **{
-                key: value
-                for key, value in os.environ.items()
-                if key not in {"DATABASE_URL", "SQLITE_PATH", "TESTING", "DJANGO_SETTINGS_MODULE"}
-                and not key.startswith(("PYTEST_", "Q_", "DB_", "LLM_"))
-            },
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "ENV_FILE": os.devnull,
-            "DEBUG": "0",
-            "TESTING": "0",
-            "SECRET_KEY": "worker-test-secret-key-" + "x" * 40,
-            "TELEGRAM_WEBHOOK_SECRET": "worker-test-webhook-secret",
-            "ALLOWED_HOSTS": "localhost",
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "TELEGRAM_API_FILE_URL": fake.base_file_url,
-            "LOG_FORMAT": "text",
-            "Q_WORKERS": "2",
-        }
-        prepared = subprocess.run(
-            [sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-        )
-        assert prepared.returncode == 0, prepared.stderr[-3000:]
+@pytest.mark.postgres
+def test_a_worker_killed_mid_broadcast_and_restarted_sends_each_recipient_once(tmp_path):
+    with scratch_postgres("astrobot_broadcast") as database, FakeBotAPI(enforce_limits=True) as fake:
+        env = worker_environment(database, fake)
+        prepare(env, PREPARE)
 
         def delivered() -> Counter:
             return Counter(
                 int(c.params["chat_id"]) for c in fake.calls if c.method == "sendMessage" and c.status == 200
             )
 
-        log = tmp_path / "worker.log"
-        worker = start_worker(env, log)
-        try:
-            deadline = time.monotonic() + 90
-            while sum(delivered().values()) < USERS // 3:
-                assert worker.poll() is None, log.read_text()[-4000:]
-                assert time.monotonic() < deadline, log.read_text()[-4000:]
-                time.sleep(0.05)
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-            at_kill = sum(delivered().values())
-            assert at_kill < USERS
+        with running_worker(env, tmp_path / "first.log") as worker:
+            worker.wait_for(lambda: sum(delivered().values()) >= USERS // 3, timeout=90)
+            os.killpg(worker.process.pid, signal.SIGKILL)
+            worker.process.wait()
+        at_kill = sum(delivered().values())
+        assert at_kill < USERS
 
-            worker = start_worker(env, log)
-            requeued = subprocess.run(
-                [sys.executable, "-c", REQUEUE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        with running_worker(env, tmp_path / "second.log") as worker:
+            prepare(env, REQUEUE, timeout=60)
+            worker.wait_for(
+                lambda: database.query("SELECT COUNT(*) FROM broadcasts_recipient WHERE status = 'pending'") == [(0,)],
+                timeout=90,
             )
-            assert requeued.returncode == 0, requeued.stderr[-3000:]
-            deadline = time.monotonic() + 90
-            while query("SELECT COUNT(*) FROM broadcasts_recipient WHERE status = 'pending'") != [(0,)]:
-                assert worker.poll() is None, log.read_text()[-4000:]
-                assert time.monotonic() < deadline, log.read_text()[-4000:]
-                time.sleep(0.2)
             time.sleep(1.5)  # room for a duplicate to show up
-            os.killpg(worker.pid, signal.SIGTERM)
-            assert worker.wait(timeout=30) == 0
-        finally:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+            assert worker.stop() == 0
 
         counts = delivered()
         per_user = Counter(counts.get(FIRST + i, 0) for i in range(USERS))
-        rows = dict(query("SELECT status, COUNT(*) FROM broadcasts_recipient GROUP BY status"))
+        rows = dict(database.query("SELECT status, COUNT(*) FROM broadcasts_recipient GROUP BY status"))
         assert per_user.get(2, 0) == 0 and max(per_user) == 1, per_user  # nobody twice
         # At most the messages in flight at the kill are left "sending" (maybe delivered, never sent again).
         assert rows.get("sending", 0) <= 12
