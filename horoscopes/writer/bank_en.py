@@ -145,6 +145,19 @@ ECLIPSE = {
     "lunar": "Today's lunar eclipse falls in your {ordinal} house ({topic}): something there is coming to an end; "
     "let it go calmly.",
 }
+# The same events when they fall in the Moon's house, already named by the first sentence: no house again.
+LUNATION_HERE = {
+    "new_moon": "Today's new moon falls right there too ({topic}): time to start something new.",
+    "first_quarter": "The Moon also reaches its first quarter there ({topic}): what you have begun asks for "
+    "decisive action.",
+    "full_moon": "Today's full moon falls there as well ({topic}): what has been ripening comes into the open.",
+    "last_quarter": "The Moon also reaches its last quarter there ({topic}): time to finish and let go of what "
+    "is not needed.",
+}
+ECLIPSE_HERE = {
+    "solar": "Today's solar eclipse falls right there too: changes may start suddenly, so don't rush to conclusions.",
+    "lunar": "Today's lunar eclipse falls there as well: something in that area is coming to an end; let it go calmly.",
+}
 MOON_CHANGE = (
     "{when}, the Moon moves {sign_into}, and the focus shifts to {theme}.",
     "{when}, the Moon changes sign and moves {sign_into}: attention turns to {theme}.",

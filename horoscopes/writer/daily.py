@@ -121,8 +121,14 @@ def event_sentences(sign: str, sky: SkyOfDay, lang: str, rotation: Rotation) -> 
     event = sky.lunar_event
     if event is not None:
         eclipse = eclipse_kind(sky)
-        template = bank.ECLIPSE[eclipse] if eclipse else bank.LUNATION[event.kind]
-        found.append(template.format(**_where(house_from(sign, event.sign), lang, bank)))
+        house = house_from(sign, event.sign)
+        # In the Moon's house, which the overview's first sentence has just named: say "there", not the house.
+        here = house == house_from(sign, sky.moon_sign)
+        if eclipse:
+            template = (bank.ECLIPSE_HERE if here else bank.ECLIPSE)[eclipse]
+        else:
+            template = (bank.LUNATION_HERE if here else bank.LUNATION)[event.kind]
+        found.append(template.format(**_where(house, lang, bank)))
     for station in sky.stations:
         gender = "f" if station.point in FEMININE_RU else "m"
         found.append(
