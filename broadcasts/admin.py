@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, StackedInline
@@ -62,11 +63,13 @@ class VariantInline(StackedInline):
 class BroadcastForm(forms.ModelForm):
     """The broadcast with an optional picture upload (kept in the database, so every worker can send it)."""
 
-    picture = forms.FileField(label=_("picture"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB."))
-    remove_picture = forms.BooleanField(label=_("remove the picture"), required=False)
-    button_url = forms.URLField(label=_("button link"), required=False, assume_scheme="https")
+    picture = forms.FileField(
+        label=capfirst(_("picture")), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB.")
+    )
+    remove_picture = forms.BooleanField(label=capfirst(_("remove the picture")), required=False)
+    button_url = forms.URLField(label=capfirst(_("button link")), required=False, assume_scheme="https")
     signs = forms.MultipleChoiceField(
-        label=_("signs"), choices=Sign.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("signs")), choices=Sign.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
