@@ -34,11 +34,10 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.push import environment  # noqa: E402 (the push benchmark's worker environment)
+
 FIRST_USER = 8_100_000_000
 PUSH_USER = 8_200_000_000
-SETTINGS = """\
-from config.settings import *  # noqa: F403
-"""
 BROADCAST_WORKER = """
 import django, os
 django.setup()
@@ -55,28 +54,6 @@ moment = datetime.fromisoformat(os.environ["BENCH_NOW"])
 report = push_run(budget=float(os.environ["BENCH_BUDGET"]), now_fn=lambda: moment)
 print(f"push_worker_sent: {report.sent} messages", flush=True)
 """
-
-
-def environment(fake, workdir: Path, database_url: str | None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "TESTING"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench_broadcast_settings",
-        PYTHONPATH=f"{workdir}{os.pathsep}{ROOT}",
-        DEBUG="1",
-        TESTING="0",
-        ENV_FILE=os.devnull,
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-        TELEGRAM_API_FILE_URL=fake.base_file_url,
-        SQLITE_PATH=str(workdir / "broadcast.sqlite3"),
-        LLM_BASE_URL="",
-        LLM_API_KEY="",
-        LOG_LEVEL="WARNING",
-        Q_SYNC="1",
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
 
 
 def prepare(recipients: int, *, paid: bool = False, push_users: int = 0, moment: datetime | None = None) -> int:
@@ -247,8 +224,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, FakeBotAPI(enforce_limits=True, paid_rate=args.paid_rate) as fake:
         workdir = Path(tmp)
-        (workdir / "bench_broadcast_settings.py").write_text(SETTINGS)
-        env = environment(fake, workdir, args.database_url)
+        env = environment(fake, workdir, args.database_url, name="broadcast")
         os.environ.update(env)
         sys.path.insert(0, str(workdir))
         if "straight" in runs:

@@ -33,10 +33,6 @@ sys.path.insert(0, str(ROOT))
 FIRST_USER = 8_000_000_000
 SETTINGS = """\
 from config.settings import *  # noqa: F403
-
-# Until the horoscopes app has migration files, its tables are created straight from the models.
-if not any(p.name[:1].isdigit() for p in (BASE_DIR / "horoscopes" / "migrations").glob("*.py")):  # noqa: F405
-    MIGRATION_MODULES = {"horoscopes": None}
 """
 WORKER = """
 import django, os, sys
@@ -50,10 +46,13 @@ for name in ("sent", "blocked", "failed", "busy"):
 """
 
 
-def environment(fake, workdir: Path, database_url: str | None) -> dict[str, str]:
+def environment(fake, workdir: Path, database_url: str | None, name: str = "push") -> dict[str, str]:
+    """The workers' environment: settings module `bench_<name>_settings` (written to workdir), the fake Bot API,
+    no LLM, tasks inline, and a SQLite file in workdir unless a PostgreSQL URL is given."""
+    (workdir / f"bench_{name}_settings.py").write_text(SETTINGS)
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "TESTING"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="bench_push_settings",
+        DJANGO_SETTINGS_MODULE=f"bench_{name}_settings",
         PYTHONPATH=f"{workdir}{os.pathsep}{ROOT}",
         DEBUG="1",
         TESTING="0",
@@ -61,7 +60,7 @@ def environment(fake, workdir: Path, database_url: str | None) -> dict[str, str]
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_API_BASE_URL=fake.base_url,
         TELEGRAM_API_FILE_URL=fake.base_file_url,
-        SQLITE_PATH=str(workdir / "push.sqlite3"),
+        SQLITE_PATH=str(workdir / f"{name}.sqlite3"),
         LLM_BASE_URL="",
         LLM_API_KEY="",
         LOG_LEVEL="WARNING",
@@ -189,7 +188,6 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, FakeBotAPI(enforce_limits=True) as fake:
         workdir = Path(tmp)
-        (workdir / "bench_push_settings.py").write_text(SETTINGS)
         env = environment(fake, workdir, args.database_url)
         os.environ.update(env)
         sys.path.insert(0, str(workdir))
