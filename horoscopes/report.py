@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.utils import translation
 from django.utils.translation import pgettext
 
@@ -75,9 +77,18 @@ def _table(chart: Chart) -> str:
     return "\n".join(lines)
 
 
-def render_wheel(chart: Chart, *, size: int = 1280, lang: str = "en", moment: str = "", place: str = "") -> bytes:
+def render_wheel(
+    chart: Chart,
+    *,
+    size: int = 1280,
+    lang: str = "en",
+    moment: str = "",
+    place: str = "",
+    uncertain: Collection[str] = (),
+) -> bytes:
     """PNG bytes of the chart wheel with its caption (house system, or no birth time) in a language; `moment`
-    and `place` are the local birth time and the place's name (UTC and coordinates when not given)."""
+    and `place` are the local birth time and the place's name (UTC and coordinates when not given); bodies in
+    `uncertain` (sign unknown without a birth time) are drawn faint with no degree."""
     with translation.override(lang):
         system = str(HOUSE_SYSTEM_NAMES[chart.house_system]) if chart.house_system else ""
         if system and chart.polar_fallback:
@@ -91,4 +102,5 @@ def render_wheel(chart: Chart, *, size: int = 1280, lang: str = "en", moment: st
             node_label=node,
             moment_label=moment,
             place_label=place,
+            uncertain=uncertain,
         )

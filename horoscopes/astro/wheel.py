@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -233,9 +233,11 @@ def _draw_houses(canvas: _Canvas, chart: Chart, unit: float) -> None:
         canvas.outward_text(longitude, R_ZODIAC_OUTER + 0.028, label, (23 if strong else 20) * unit, color)
 
 
-def _draw_aspects(overlay: _Canvas, chart: Chart, radius: float, unit: float) -> None:
-    """Aspect chords inside the aspect circle, tighter orbs drawn stronger."""
+def _draw_aspects(overlay: _Canvas, chart: Chart, radius: float, unit: float, uncertain: Collection[str] = ()) -> None:
+    """Aspect chords inside the aspect circle, tighter orbs drawn stronger; none to an uncertain body."""
     for aspect in chart.aspects:
+        if aspect.a in uncertain or aspect.b in uncertain:
+            continue
         a, b = chart.points[aspect.a].longitude, chart.points[aspect.b].longitude
         strength = max(0.0, 1.0 - aspect.orb / 8.0)
         alpha = round(80 + 160 * strength)
@@ -244,14 +246,18 @@ def _draw_aspects(overlay: _Canvas, chart: Chart, radius: float, unit: float) ->
         overlay.draw.line((p1, p2), fill=_with_alpha(ASPECT_COLORS[aspect.kind], alpha), width=max(1, round(width)))
 
 
-def _draw_planets(canvas: _Canvas, chart: Chart, radius: float, unit: float) -> None:
-    """Planet glyphs spread apart where crowded, each with a pointer to its true place, degree and minute."""
+def _draw_planets(canvas: _Canvas, chart: Chart, radius: float, unit: float, uncertain: Collection[str] = ()) -> None:
+    """Planet glyphs spread apart where crowded, each with a pointer to its true place, degree and minute.
+
+    A body in `uncertain` (its sign changed during a birth day of unknown time) is drawn faint, with "?" for its
+    degree: its place at local noon is a placeholder, not a position to read."""
     names = [name for name in PLANETS if name in chart.points]
     true_lons = [chart.points[name].longitude for name in names]
     shown = spread_longitudes(true_lons, MIN_SEPARATION_DEG)
     for name, lon, place in zip(names, true_lons, shown, strict=True):
         position = chart.points[name]
-        color = POINT_COLORS.get(name, INK)
+        unsure = name in uncertain
+        color = INK_FAINT if unsure else POINT_COLORS.get(name, INK)
         retro = position.retrograde and name != "mean_node"
         canvas.ray(lon, R_ZODIAC_INNER - 0.024, R_ZODIAC_INNER, color, 3.0 * unit)
         canvas.draw.line(
@@ -262,6 +268,9 @@ def _draw_planets(canvas: _Canvas, chart: Chart, radius: float, unit: float) -> 
         canvas.text(place, R_PLANET, PLANET_GLYPHS[name], 44 * unit, color)
         # Degree over minute as one upright block: radial stacking reads ambiguously inside clusters.
         x, y = canvas.xy(place, R_LABEL)
+        if unsure:
+            canvas.draw.text((x, y), "?", font=_font(round(22 * unit)), fill=INK_SOFT, anchor="mm")
+            continue
         half_line = 10.5 * unit
         canvas.draw.text((x, y - half_line), f"{position.degree}°", font=_font(round(20 * unit)), fill=INK, anchor="mm")
         minute_text = f"{position.minute:02d}'" + (RETROGRADE_GLYPH if retro else "")
@@ -318,6 +327,7 @@ def render_wheel(
     node_label: str = "",
     moment_label: str = "",
     place_label: str = "",
+    uncertain: Collection[str] = (),
 ) -> bytes:
     """PNG bytes of the chart wheel (no houses, Asc or MC without a birth time) with the caption texts given.
 
@@ -334,12 +344,12 @@ def render_wheel(
     _draw_zodiac_fills(canvas)
     if chart.has_houses:
         _draw_house_fills(canvas, chart)
-    _draw_aspects(canvas, chart, aspect_radius, unit)
+    _draw_aspects(canvas, chart, aspect_radius, unit, uncertain)
     _draw_zodiac(canvas, unit)
     if chart.has_houses:
         _draw_houses(canvas, chart, unit)
     canvas.circle(aspect_radius, INK_FAINT, 1.4 * unit)
-    _draw_planets(canvas, chart, aspect_radius, unit)
+    _draw_planets(canvas, chart, aspect_radius, unit, uncertain)
     _draw_caption(canvas, chart, no_time_note, house_system_label, unit, moment_label, place_label)
     if node_label:
         small = _font(round(19 * unit))

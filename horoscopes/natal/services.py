@@ -99,6 +99,7 @@ def natal_wheel_png(*, user: TelegramUser, language: str) -> bytes:
         lang=language,
         moment=natal_birth_moment(user, language),
         place=user_birthplace_name(user, language),
+        uncertain=user_signs_uncertain(user).keys(),
     )
 
 

@@ -147,3 +147,24 @@ def test_a_known_time_is_one_sign_everywhere(bot_settings, django_capture_on_com
 
     assert "☽ Moon in Pisces" in text and " or Pisces" not in text
     assert "\n" not in caption
+
+
+@pytest.mark.parametrize(("day", "question_marks"), [(INGRESS_DAY, 1), (QUIET_DAY, 0)])
+def test_the_wheel_draws_an_uncertain_body_faint_with_no_degree(monkeypatch, day, question_marks):
+    from PIL import ImageDraw
+
+    from horoscopes.natal.services import natal_wheel_png
+
+    user = born_without_time(day, "ru")
+    drawn: list[str] = []
+    original = ImageDraw.ImageDraw.text
+
+    def text(self, xy, content, *args, **kwargs):
+        drawn.append(str(content))
+        return original(self, xy, content, *args, **kwargs)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    natal_wheel_png(user=user, language="ru")
+
+    # The Moon's noon degree is a placeholder: "?" instead of it; every other body keeps its degree.
+    assert drawn.count("?") == question_marks
