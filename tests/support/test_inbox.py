@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from support.models import Direction, Status, SupportMessage, SupportRequest, Topic
@@ -212,3 +213,24 @@ def test_my_data_and_erasure_include_the_conversation(bot_settings):
     assert document["support"][0]["messages"][0]["text"] == "Мой вопрос"
     assert person_erase(user_id=user.pk)
     assert not SupportRequest.objects.exists() and not SupportMessage.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the in-memory test SQLite refuses parallel writers")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_simultaneous_submits_of_one_answer_store_it_once(attempt, django_user_model):
+    from support.services import support_reply_create
+    from tests.concurrency import race
+
+    user = TelegramUserFactory(telegram_id=7_300_000_000 + attempt)
+    request = SupportRequest.objects.create(user=user)
+    helper = django_user_model.objects.create_user(f"helper{attempt}", is_staff=True)
+
+    results = race(
+        lambda i: support_reply_create(request_id=request.pk, staff_id=helper.pk, text="Один ответ", key="same-form"),
+        2,
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(created for _message, created in results) == [False, True]
+    assert SupportMessage.objects.filter(request=request, direction=Direction.STAFF).count() == 1
