@@ -27,7 +27,7 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _admin_path(request: HttpRequest) -> bool:
+def is_admin_path(request: HttpRequest) -> bool:
     return request.path.startswith(reverse("admin:index"))
 
 
@@ -84,14 +84,14 @@ class StaffSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
         if self.is_async:
             return self.__acall__(request)
-        if _admin_path(request):
+        if is_admin_path(request):
             response = staff_session_check(request)
             if response is not None:
                 return response
         return self.get_response(request)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        if _admin_path(request):
+        if is_admin_path(request):
             response = await sync_to_async(staff_session_check)(request)
             if response is not None:
                 return response

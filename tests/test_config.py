@@ -92,3 +92,11 @@ def test_typo_warnings_leave_other_programs_variables_alone():
 def test_every_variable_the_settings_read_is_documented_in_env_example():
     undocumented = config.settings.env.read - documented_names(EXAMPLE) - {"TESTING", "ENV_FILE"}
     assert not undocumented, f"document these in .env.example: {sorted(undocumented)}"
+
+
+def test_every_middleware_runs_in_the_event_loop(settings):
+    """A sync-only middleware would put every webhook request through a thread hop under ASGI."""
+    from django.utils.module_loading import import_string
+
+    sync_only = [path for path in settings.MIDDLEWARE if not getattr(import_string(path), "async_capable", False)]
+    assert sync_only == []
