@@ -123,8 +123,21 @@ for model, base in (
     admin.site.register(model, type(f"{model.__name__}Admin", (SuperuserOnly, base, ModelAdmin), {}))
 
 
+class ViewOnly:
+    """Rows the system writes: staff read them, nobody adds, changes or deletes one."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(LogEntry)
-class AuditLogAdmin(ModelAdmin):
+class AuditLogAdmin(ViewOnly, ModelAdmin):
     """What staff did, newest first: read-only, for owners (view permission) and superusers."""
 
     list_display = ("action_time_display", "user", "action_display", "object_link", "message")
@@ -135,15 +148,6 @@ class AuditLogAdmin(ModelAdmin):
     list_per_page = 50
     fields = ("action_time", "user", "content_type", "object_link", "action_display", "message")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description=_("time"), ordering="action_time")
     def action_time_display(self, entry: LogEntry) -> str:
@@ -214,7 +218,7 @@ class BotSettingsAdmin(ConstanceAdmin):
 
 
 @admin.register(DailyMetric)
-class DailyMetricAdmin(ModelAdmin):
+class DailyMetricAdmin(ViewOnly, ModelAdmin):
     """The dashboard's rolled-up rows: read-only, out of the app list; its URLs carry the dashboard's CSV and
     the "Recompute" button."""
 
@@ -223,15 +227,6 @@ class DailyMetricAdmin(ModelAdmin):
     date_hierarchy = "day"
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     def get_urls(self) -> list[URLPattern]:
