@@ -48,3 +48,19 @@ def _bot_config_fresh():
     bot_config_forget()
     yield
     bot_config_forget()
+
+
+@pytest.fixture
+def drawn_texts(monkeypatch) -> list[str]:
+    """Every text Pillow draws on an image during the test, in order (to read what a picture says)."""
+    from PIL import ImageDraw
+
+    drawn: list[str] = []
+    original = ImageDraw.ImageDraw.text
+
+    def text(self, xy, content, *args, **kwargs):
+        drawn.append(str(content))
+        return original(self, xy, content, *args, **kwargs)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    return drawn

@@ -5,7 +5,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from PIL import ImageDraw
 
 from bot.menu.texts import COMMANDS
 from horoscopes.natal.services import natal_birth_moment, natal_wheel_png
@@ -362,16 +361,9 @@ def test_russian_place_titles_have_no_latin_where_the_place_has_a_russian_name()
         ("en", "5 Jun 1987, 07:45", "Kirovsk, Murmansk Oblast, Russia"),
     ],
 )
-def test_the_wheel_footer_shows_the_local_birth_time_and_the_place(bot_settings, monkeypatch, language, moment, place):
+def test_the_wheel_footer_shows_the_local_birth_time_and_the_place(bot_settings, drawn_texts, language, moment, place):
     user = onboard_russian(bot_settings).user
-    drawn: list[str] = []
-    original = ImageDraw.ImageDraw.text
-
-    def text(self, xy, content, *args, **kwargs):
-        drawn.append(str(content))
-        return original(self, xy, content, *args, **kwargs)
-
-    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    drawn = drawn_texts
     assert natal_birth_moment(user, language) == moment
     natal_wheel_png(user=user, language=language)
 

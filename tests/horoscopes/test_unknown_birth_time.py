@@ -150,20 +150,11 @@ def test_a_known_time_is_one_sign_everywhere(bot_settings, django_capture_on_com
 
 
 @pytest.mark.parametrize(("day", "question_marks"), [(INGRESS_DAY, 1), (QUIET_DAY, 0)])
-def test_the_wheel_draws_an_uncertain_body_faint_with_no_degree(monkeypatch, day, question_marks):
-    from PIL import ImageDraw
-
+def test_the_wheel_draws_an_uncertain_body_faint_with_no_degree(drawn_texts, day, question_marks):
     from horoscopes.natal.services import natal_wheel_png
 
     user = born_without_time(day, "ru")
-    drawn: list[str] = []
-    original = ImageDraw.ImageDraw.text
-
-    def text(self, xy, content, *args, **kwargs):
-        drawn.append(str(content))
-        return original(self, xy, content, *args, **kwargs)
-
-    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    drawn = drawn_texts
     natal_wheel_png(user=user, language="ru")
 
     # The Moon's noon degree is a placeholder: "?" instead of it; every other body keeps its degree.
